@@ -20,7 +20,7 @@ export function murmur2(bytes: Uint8Array): number {
   for (let word = 0; word < wholeWords; word++) {
     const at = word << 2
     // Indexes are below `length`, so the reads are defined; `| 0` keeps the word an int32.
-    let k = (bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24)) | 0
+    let k = bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24) | 0
     k = Math.imul(k, multiplier)
     k ^= k >>> shift
     k = Math.imul(k, multiplier)
