@@ -15,6 +15,7 @@ import {
   resolveTopicConfig,
 } from './topic-config.js'
 import { randomId } from './ids.js'
+import { TransactionCoordinator } from './transactions/transaction-coordinator.js'
 import { INTERNAL_TOPICS, validateTopicName } from './topic-name.js'
 
 /** Options of a Broker; every one has a default. */
@@ -67,6 +68,7 @@ export class Broker {
   readonly events = new Listeners<BrokerEvents>()
   readonly waiters: FetchWaiters
   readonly groups: GroupCoordinator
+  readonly transactions: TransactionCoordinator
   readonly clusterId: string
   readonly #topics = new Map<string, Topic>()
   readonly #retentionCheckIntervalMs: number
@@ -91,6 +93,7 @@ export class Broker {
     this.waiters = new FetchWaiters(this.clock)
     for (const stored of this.storage.open().topics) this.#openTopic(stored)
     this.groups = new GroupCoordinator(this)
+    this.transactions = new TransactionCoordinator(this)
     this.#scheduleRetention()
   }
 
@@ -279,8 +282,7 @@ export class Broker {
    * @throws KafkaliteError UNKNOWN_TOPIC_OR_PARTITION, MESSAGE_TOO_LARGE, INVALID_RECORD, LIMIT_EXCEEDED
    */
   append(topic: string, partition: number, batch: BatchInput): AppendResult {
-    this.#checkOpen()
-    return this.log(topic, partition).append(batch, this.clock.now())
+    return this.produce([{ topic, partition, batch }])[0]!
   }
 
   /**
@@ -292,17 +294,26 @@ export class Broker {
     this.#checkOpen()
     const logs: PartitionLog[] = new Array(parts.length)
     const sizes: number[] = new Array(parts.length)
+    const duplicates: (number | null)[] = new Array(parts.length)
     for (let index = 0; index < parts.length; index++) {
       const part = parts[index] as ProduceRequestPart
       const log = this.log(part.topic, part.partition)
       logs[index] = log
       sizes[index] = log.validate(part.batch)
+      duplicates[index] = log.checkSequence(part.batch)
     }
     const nowMs = this.clock.now()
     const results: ProduceResult[] = new Array(parts.length)
     for (let index = 0; index < parts.length; index++) {
       const part = parts[index] as ProduceRequestPart
-      const result = (logs[index] as PartitionLog).append(part.batch, nowMs, sizes[index])
+      const log = logs[index] as PartitionLog
+      const duplicateOf = duplicates[index]
+      if (duplicateOf !== null && duplicateOf !== undefined) {
+        const batch = log.read(duplicateOf, { maxBytes: 1, isolation: 0 }).batches[0]
+        results[index] = { baseOffset: duplicateOf, logAppendTime: -1, logStartOffset: log.logStartOffset, batch: batch!, topic: part.topic, partition: part.partition }
+        continue
+      }
+      const result = log.append(part.batch, nowMs, sizes[index])
       results[index] = { ...result, topic: part.topic, partition: part.partition }
     }
     return results
@@ -355,6 +366,7 @@ export class Broker {
     this.#closed = true
     if (this.#retentionTimer !== undefined) this.clock.clearTimeout(this.#retentionTimer)
     this.groups.close()
+    this.transactions.close()
     for (const topic of this.#topics.values()) {
       for (const log of topic.partitions) {
         const waiters = log.waiters

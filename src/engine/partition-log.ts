@@ -55,6 +55,16 @@ export interface ReadOptions {
 
 const EMPTY: readonly RecordBatch[] = Object.freeze([])
 
+/** How many recent batches per producer are remembered to recognise a retried (duplicate) batch, as Kafka does. */
+const RECENT_BATCHES_PER_PRODUCER = 5
+
+/** An idempotent producer's sequence state on one partition. */
+interface ProducerSequenceState {
+  epoch: number
+  lastSequence: number
+  readonly recent: { firstSequence: number; lastSequence: number; baseOffset: number }[]
+}
+
 /**
  * One partition: an append-only log of batches over a PartitionStore, with Kafka's offsets
  * (logStartOffset, high watermark, last stable offset), retention, compaction and transaction
@@ -69,6 +79,7 @@ export class PartitionLog {
   readonly #openTransactions = new Map<number, number>()
   /** Sorted by lastOffset; trimmed when retention passes them. */
   readonly #abortedTransactions: AbortedTransaction[] = []
+  readonly #producerStates = new Map<number, ProducerSequenceState>()
   /** Parked readers, woken once per appended batch. Owned by the broker's FetchWaiters. */
   waiters: Set<() => void> | null = null
 
@@ -149,6 +160,51 @@ export class PartitionLog {
   }
 
   /**
+   * Checks an idempotent batch's producer epoch and sequence. Returns the base offset of the
+   * identical batch already appended (a retry, acknowledged without appending again), or null.
+   * @throws KafkaliteError INVALID_PRODUCER_EPOCH (an older epoch), OUT_OF_ORDER_SEQUENCE_NUMBER
+   */
+  checkSequence(input: BatchInput): number | null {
+    const producerId = input.producerId ?? NO_PRODUCER_ID
+    const baseSequence = input.baseSequence ?? -1
+    if (producerId === NO_PRODUCER_ID || baseSequence < 0) return null
+    const epoch = input.producerEpoch ?? 0
+    const state = this.#producerStates.get(producerId)
+    const context = { topic: this.topic, partition: this.partition, value: baseSequence }
+    if (state !== undefined && epoch < state.epoch) {
+      throw new KafkaliteError('INVALID_PRODUCER_EPOCH', `producer ${producerId} epoch ${epoch} is older than ${state.epoch} on ${this.topic}-${this.partition}`, context)
+    }
+    if (state === undefined || epoch > state.epoch) {
+      if (baseSequence !== 0) {
+        throw new KafkaliteError('OUT_OF_ORDER_SEQUENCE_NUMBER', `producer ${producerId} epoch ${epoch} must start at sequence 0 on ${this.topic}-${this.partition}, got ${baseSequence}`, context)
+      }
+      return null
+    }
+    if (baseSequence === state.lastSequence + 1) return null
+    const lastSequence = baseSequence + input.records.length - 1
+    for (const recent of state.recent) {
+      if (recent.firstSequence === baseSequence && recent.lastSequence === lastSequence) return recent.baseOffset
+    }
+    throw new KafkaliteError(
+      'OUT_OF_ORDER_SEQUENCE_NUMBER',
+      `producer ${producerId} sent sequence ${baseSequence} on ${this.topic}-${this.partition}; expected ${state.lastSequence + 1}`,
+      context,
+    )
+  }
+
+  #recordSequence(batch: RecordBatch): void {
+    if (batch.producerId === NO_PRODUCER_ID || batch.baseSequence < 0) return
+    let state = this.#producerStates.get(batch.producerId)
+    if (state === undefined || batch.producerEpoch > state.epoch) {
+      state = { epoch: batch.producerEpoch, lastSequence: -1, recent: [] }
+      this.#producerStates.set(batch.producerId, state)
+    }
+    state.lastSequence = batch.baseSequence + batch.records.length - 1
+    state.recent.push({ firstSequence: batch.baseSequence, lastSequence: state.lastSequence, baseOffset: batch.baseOffset })
+    if (state.recent.length > RECENT_BATCHES_PER_PRODUCER) state.recent.shift()
+  }
+
+  /**
    * Appends one batch atomically and returns its base offset. Call validate() first when several
    * partitions must all accept before any appends.
    */
@@ -186,6 +242,7 @@ export class PartitionLog {
       sizeBytes,
     }
     this.#appendBatch(batch, nowMs)
+    this.#recordSequence(batch)
     if (batch.isTransactional && !this.#openTransactions.has(batch.producerId)) {
       this.#openTransactions.set(batch.producerId, baseOffset)
     }

@@ -280,11 +280,12 @@ export class GroupCoordinator {
         waiter?.reject(rebalancing(group.groupId))
       }
     }
+    if (group.state !== GroupState.Empty) group.state = transitionGroupState(group.state, GroupState.PreparingRebalance)
     if (group.members.size === 0) {
       this.#toEmpty(group)
       return
     }
-    group.state = transitionGroupState(group.state, GroupState.PreparingRebalance)
+    if (group.state === GroupState.Empty) group.state = transitionGroupState(group.state, GroupState.PreparingRebalance)
     let timeoutMs = 0
     for (const member of group.members.values()) {
       if (member.rebalanceTimeoutMs > timeoutMs) timeoutMs = member.rebalanceTimeoutMs

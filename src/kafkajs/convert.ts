@@ -1,0 +1,146 @@
+/**
+ * The one place where KafkaJS's conventions meet the engine's: Buffers and strings become stored
+ * bytes (copied, because records are immutable), and numbers become KafkaJS's decimal-string
+ * offsets and timestamps.
+ */
+import { Buffer } from 'node:buffer'
+import { type Header, RECORD_OVERHEAD_BYTES, type RecordBatch, type StoredRecord } from '../common/record.js'
+import { KafkaJSNonRetriableError } from './errors.js'
+import type { IHeaders, KafkaMessage, Message } from './types.js'
+
+/** KafkaJS's encoding of keys, values and header values: null stays null, a Buffer is copied, anything else is String(value) in UTF-8. */
+export function toStoredBytes(value: unknown): Buffer | null {
+  if (value === null || value === undefined) return null
+  if (Buffer.isBuffer(value)) return Buffer.from(value)
+  return Buffer.from(String(value), 'utf8')
+}
+
+/** Headers as a list of stored entries; arrays become repeated keys. */
+function toStoredHeaders(headers: IHeaders | undefined): { headers: Header[] | null; sizeBytes: number } {
+  if (headers === undefined || headers === null) return { headers: null, sizeBytes: 0 }
+  const stored: Header[] = []
+  let sizeBytes = 0
+  for (const key of Object.keys(headers)) {
+    const raw = headers[key]
+    if (raw === undefined) continue
+    const values = Array.isArray(raw) ? raw : [raw]
+    for (const each of values) {
+      const value = toStoredBytes(each)
+      stored.push({ key, value })
+      sizeBytes += key.length + (value?.length ?? 0) + 2
+    }
+  }
+  return { headers: stored.length === 0 ? null : stored, sizeBytes }
+}
+
+/** A message's timestamp in ms; KafkaJS accepts strings and numbers and defaults to now. */
+export function toTimestamp(timestamp: unknown, nowMs: number): number {
+  if (timestamp === undefined || timestamp === null) return nowMs
+  const parsed = Number(timestamp)
+  return Number.isFinite(parsed) ? Math.trunc(parsed) : nowMs
+}
+
+/** Builds the stored record for one message at position `offsetDelta` of its partition batch. */
+export function toStoredRecord(message: Message, offsetDelta: number, nowMs: number): StoredRecord {
+  const key = toStoredBytes(message.key)
+  const value = toStoredBytes(message.value)
+  const headers = toStoredHeaders(message.headers)
+  return {
+    offsetDelta,
+    timestamp: toTimestamp(message.timestamp, nowMs),
+    key,
+    value,
+    headers: headers.headers,
+    sizeBytes: RECORD_OVERHEAD_BYTES + (key?.length ?? 0) + (value?.length ?? 0) + headers.sizeBytes,
+  }
+}
+
+/** Consumer-side headers: every value a Buffer, repeated keys become arrays of Buffers. */
+export function toKafkaJSHeaders(headers: readonly Header[] | null): IHeaders {
+  const result: Record<string, Buffer | Buffer[]> = {}
+  if (headers === null) return result
+  for (const header of headers) {
+    const value = header.value as Buffer
+    const existing = result[header.key]
+    if (existing === undefined) result[header.key] = value
+    else if (Array.isArray(existing)) existing.push(value)
+    else result[header.key] = [existing, value]
+  }
+  return result
+}
+
+/** The batch context KafkaJS attaches to each consumed message. */
+export interface BatchContext {
+  readonly firstOffset: string
+  readonly firstTimestamp: string
+  readonly partitionLeaderEpoch: number
+  readonly inTransaction: boolean
+  readonly isControlBatch: boolean
+  readonly lastOffsetDelta: number
+  readonly producerId: string
+  readonly producerEpoch: number
+  readonly firstSequence: number
+  readonly maxTimestamp: string
+  readonly timestampType: number
+  readonly magicByte: number
+}
+
+/** Builds KafkaJS's batchContext for a stored batch. */
+export function toBatchContext(batch: RecordBatch, logAppendTime: boolean): BatchContext {
+  return {
+    firstOffset: String(batch.baseOffset),
+    firstTimestamp: String(batch.firstTimestamp),
+    partitionLeaderEpoch: 0,
+    inTransaction: batch.isTransactional,
+    isControlBatch: batch.isControl,
+    lastOffsetDelta: batch.lastOffsetDelta,
+    producerId: String(batch.producerId),
+    producerEpoch: batch.producerEpoch,
+    firstSequence: batch.baseSequence,
+    maxTimestamp: String(batch.maxTimestamp),
+    timestampType: logAppendTime ? 1 : 0,
+    magicByte: 2,
+  }
+}
+
+/** A stored record as the KafkaMessage KafkaJS hands to eachMessage / eachBatch. */
+export function toKafkaMessage(
+  record: StoredRecord,
+  offset: number,
+  batchContext: BatchContext,
+): KafkaMessage {
+  return {
+    magicByte: 2,
+    attributes: 0,
+    timestamp: String(record.timestamp),
+    offset: String(offset),
+    key: record.key as Buffer | null,
+    value: record.value as Buffer | null,
+    headers: toKafkaJSHeaders(record.headers),
+    isControlRecord: false,
+    batchContext,
+  } as unknown as KafkaMessage
+}
+
+/**
+ * Parses an offset given as string, number or bigint the way KafkaJS's Long.fromValue accepts it.
+ * @throws KafkaJSNonRetriableError 'Invalid offset, expected a long received …'
+ */
+export function parseOffset(offset: unknown): number {
+  let parsed: number
+  if (typeof offset === 'number') parsed = offset
+  else if (typeof offset === 'bigint') parsed = Number(offset)
+  else if (typeof offset === 'string' && /^\s*-?\d+\s*$/.test(offset)) parsed = Number(offset)
+  else if (
+    typeof offset === 'object' &&
+    offset !== null &&
+    typeof (offset as { toString: () => string }).toString === 'function' &&
+    /^-?\d+$/.test(String(offset))
+  )
+    parsed = Number(String(offset))
+  else throw new KafkaJSNonRetriableError(`Invalid offset, expected a long received ${String(offset)}`)
+  if (!Number.isSafeInteger(Math.trunc(parsed))) {
+    throw new KafkaJSNonRetriableError(`Invalid offset, expected a long received ${String(offset)}`)
+  }
+  return Math.trunc(parsed)
+}

@@ -1,0 +1,288 @@
+/**
+ * KafkaJS's producer over the in-process broker.
+ *
+ * Behavior:
+ * - A produce request is atomic: if any partition rejects its batch (size, topic, partition),
+ *   nothing of the request is appended. Real Kafka may append the partitions that succeeded.
+ * - Compression is accepted and recorded nowhere: records are stored uncompressed. A codec that
+ *   KafkaJS would need registered (Snappy, LZ4, ZSTD) must still be registered, as in KafkaJS.
+ * - Sends resolve when the records are as durable as the broker's storage promises (acks -1 or 1);
+ *   acks 0 resolves at once with [].
+ */
+import { KafkaliteError } from '../common/errors.js'
+import type { StoredRecord } from '../common/record.js'
+import type { Broker, ProduceRequestPart } from '../engine/broker.js'
+import { validateTopicName } from '../engine/topic-name.js'
+import { lookupCodec } from './constants.js'
+import { toStoredRecord } from './convert.js'
+import { KafkaJSError, KafkaJSNonRetriableError, toKafkaJSError } from './errors.js'
+import { InstrumentationEmitter, type ProducerEventPayloads, producerEvents } from './instrumentation.js'
+import type { ClientContext } from './kafka.js'
+import { Partitioners } from './partitioners.js'
+import { createRetry } from './retry.js'
+import { createTransaction, type TransactionalState } from './transaction.js'
+import type {
+  Message,
+  PartitionMetadata,
+  Producer,
+  ProducerBatch,
+  ProducerConfig,
+  ProducerRecord,
+  RecordMetadata,
+  TopicMessages,
+  Transaction,
+} from './types.js'
+
+type ConnectionStatus = 'connected' | 'disconnecting' | 'disconnected'
+
+/** Options of one produce call as the send path sees them. */
+export interface SendOptions {
+  readonly acks: number
+  readonly compression: number | undefined
+  readonly topicMessages: readonly TopicMessages[]
+  /** Set inside a transaction: the batches are transactional for this producer id. */
+  readonly transactional?: TransactionalState
+}
+
+/** Builds a KafkaJS-shaped producer. */
+export function createProducer(context: ClientContext, config: ProducerConfig): Producer {
+  const logger = context.rootLogger.namespace('Producer')
+  const idempotent = config.idempotent === true
+  const retry = {
+    ...context.retry,
+    ...(config.retry ?? { retries: idempotent ? Number.MAX_SAFE_INTEGER : 5 }),
+  }
+  if (idempotent && (retry.retries ?? 5) < 1) {
+    throw new KafkaJSNonRetriableError(
+      'Idempotent producer must allow retries to protect against transient errors',
+    )
+  }
+  if (idempotent && (retry.retries ?? 5) < Number.MAX_SAFE_INTEGER) {
+    logger.warn('Limiting retries for the idempotent producer may invalidate EoS guarantees')
+  }
+  if (config.createPartitioner === undefined || config.createPartitioner === null)
+    warnDefaultPartitioner(context)
+  const partition = (config.createPartitioner ?? Partitioners.DefaultPartitioner)()
+  const retrier = createRetry(retry)
+  const instrumentation = new InstrumentationEmitter<ProducerEventPayloads>({ kind: 'producer', logger })
+  const allowAutoTopicCreation = config.allowAutoTopicCreation ?? true
+  const metadataCache = new Map<string, PartitionMetadata[]>()
+  let status: ConnectionStatus = 'disconnected'
+  let idempotentState: { producerId: number; producerEpoch: number; sequences: Map<string, number> } | null =
+    null
+
+  const partitionMetadata = (topic: string, count: number): PartitionMetadata[] => {
+    let metadata = metadataCache.get(topic)
+    if (metadata === undefined || metadata.length !== count) {
+      metadata = Array.from({ length: count }, (_, partitionId) => ({
+        partitionErrorCode: 0,
+        partitionId,
+        leader: 0,
+        replicas: [0],
+        isr: [0],
+        offlineReplicas: [],
+      }))
+      metadataCache.set(topic, metadata)
+    }
+    return metadata
+  }
+
+  const buildParts = (broker: Broker, options: SendOptions): ProduceRequestPart[] => {
+    const parts: ProduceRequestPart[] = []
+    const nowMs = broker.clock.now()
+    const producerState = options.transactional ?? idempotentState
+    for (const { topic, messages } of options.topicMessages) {
+      if (messages.length === 0) continue
+      const found = broker.findTopic(topic)
+      if (found === undefined) validateTopicName(topic)
+      const count = (found ?? (allowAutoTopicCreation ? broker.ensureTopic(topic) : broker.topic(topic)))
+        .partitions.length
+      const metadata = partitionMetadata(topic, count)
+      const byPartition = new Map<number, StoredRecord[]>()
+      for (const message of messages) {
+        const target = partition({ topic, partitionMetadata: metadata, message: message as Message })
+        let records = byPartition.get(target)
+        if (records === undefined) {
+          records = []
+          byPartition.set(target, records)
+        }
+        records.push(toStoredRecord(message as Message, records.length, nowMs))
+      }
+      const partitions = [...byPartition.keys()].sort((a, b) => a - b)
+      for (const target of partitions) {
+        const records = byPartition.get(target) as StoredRecord[]
+        if (producerState === null) {
+          parts.push({ topic, partition: target, batch: { records } })
+          continue
+        }
+        const sequenceKey = `${topic}\u0000${target}`
+        const baseSequence = producerState.sequences.get(sequenceKey) ?? 0
+        parts.push({
+          topic,
+          partition: target,
+          batch: {
+            records,
+            producerId: producerState.producerId,
+            producerEpoch: producerState.producerEpoch,
+            baseSequence,
+            isTransactional: options.transactional !== undefined,
+          },
+        })
+      }
+    }
+    return parts
+  }
+
+  const produceOnce = async (options: SendOptions): Promise<RecordMetadata[]> => {
+    const broker = context.broker()
+    const parts = buildParts(broker, options)
+    if (parts.length === 0) return []
+    options.transactional?.addPartitions(parts)
+    const results = broker.produce(parts)
+    const producerState = options.transactional ?? idempotentState
+    if (producerState !== null) {
+      for (const part of parts) {
+        const key = `${part.topic}\u0000${part.partition}`
+        producerState.sequences.set(key, (producerState.sequences.get(key) ?? 0) + part.batch.records.length)
+      }
+    }
+    if (options.acks === 0) return []
+    await broker.flush()
+    return results.map((result) => ({
+      topicName: result.topic,
+      partition: result.partition,
+      errorCode: 0,
+      baseOffset: String(result.baseOffset),
+      logAppendTime: String(result.logAppendTime),
+      logStartOffset: String(result.logStartOffset),
+    }))
+  }
+
+  const send = async (options: SendOptions): Promise<RecordMetadata[]> => {
+    if (options.topicMessages.some(({ topic }) => !topic)) throw new KafkaJSNonRetriableError('Invalid topic')
+    if ((idempotent || options.transactional !== undefined) && options.acks !== -1) {
+      throw new KafkaJSNonRetriableError(
+        "Not requiring ack for all messages invalidates the idempotent producer's EoS guarantees",
+      )
+    }
+    for (const { topic, messages } of options.topicMessages) {
+      if (!messages)
+        throw new KafkaJSNonRetriableError(
+          `Invalid messages array [${String(messages)}] for topic "${topic}"`,
+        )
+      const withoutValue = messages.find((message) => message.value === undefined)
+      if (withoutValue !== undefined) {
+        throw new KafkaJSNonRetriableError(
+          `Invalid message without value for topic "${topic}": ${JSON.stringify(withoutValue)}`,
+        )
+      }
+    }
+    if (status === 'disconnecting') {
+      throw new KafkaJSNonRetriableError(
+        "The producer is disconnecting; therefore, it can't safely accept messages anymore",
+      )
+    }
+    if (status === 'disconnected') throw new KafkaJSError('The producer is disconnected')
+    if (options.acks !== -1 && options.acks !== 0 && options.acks !== 1) {
+      throw toKafkaJSError(invalidAcks(options.acks))
+    }
+    if (options.compression !== undefined && options.compression !== 0) lookupCodec(options.compression)
+    const merged = mergeTopicMessages(options.topicMessages)
+    return retrier(async (bail) => {
+      try {
+        return await produceOnce({ ...options, topicMessages: merged })
+      } catch (error) {
+        const mapped = toKafkaJSError(error)
+        if ((mapped as { retriable?: boolean }).retriable === false) {
+          bail(mapped)
+          return []
+        }
+        throw mapped
+      }
+    })
+  }
+
+  const transactional =
+    config.transactionalId === undefined || config.transactionalId === null
+      ? null
+      : createTransaction({
+          context,
+          logger,
+          transactionalId: config.transactionalId,
+          transactionTimeoutMs: config.transactionTimeout ?? 60_000,
+          send,
+        })
+
+  const producer: Producer = {
+    async connect() {
+      const broker = await context.ready()
+      if (status !== 'connected') context.keepAlive.acquire()
+      status = 'connected'
+      instrumentation.emitLazy('producer.connect', () => undefined)
+      if (idempotent && idempotentState === null) {
+        const { producerId, producerEpoch } = broker.transactions.initProducerId({})
+        idempotentState = { producerId, producerEpoch, sequences: new Map() }
+      }
+    },
+    async disconnect() {
+      const wasConnected = status === 'connected'
+      status = 'disconnecting'
+      await transactional?.release()
+      status = 'disconnected'
+      if (wasConnected) context.keepAlive.release()
+      instrumentation.emitLazy('producer.disconnect', () => undefined)
+    },
+    isIdempotent: () => idempotent,
+    events: producerEvents,
+    on: ((eventName: string, listener: (event: unknown) => void) =>
+      instrumentation.on(eventName, listener)) as Producer['on'],
+    send: (record: ProducerRecord) =>
+      send({
+        acks: record.acks ?? -1,
+        compression: record.compression,
+        topicMessages: [{ topic: record.topic, messages: record.messages }],
+      }),
+    sendBatch: (batch: ProducerBatch) =>
+      send({
+        acks: batch.acks ?? -1,
+        compression: batch.compression,
+        topicMessages: batch.topicMessages ?? [],
+      }),
+    async transaction(): Promise<Transaction> {
+      if (transactional === null) {
+        throw new KafkaJSNonRetriableError('Must provide transactional id for transactional producer')
+      }
+      return transactional.begin()
+    },
+    logger: () => logger,
+  }
+  return producer
+}
+
+function mergeTopicMessages(topicMessages: readonly TopicMessages[]): TopicMessages[] {
+  const merged: TopicMessages[] = []
+  const byTopic = new Map<string, Message[]>()
+  for (const { topic, messages } of topicMessages) {
+    const existing = byTopic.get(topic)
+    if (existing === undefined) {
+      const copy = [...messages]
+      byTopic.set(topic, copy)
+      merged.push({ topic, messages: copy })
+    } else {
+      for (const message of messages) existing.push(message)
+    }
+  }
+  return merged
+}
+
+function invalidAcks(acks: number): KafkaliteError {
+  return new KafkaliteError('INVALID_REQUIRED_ACKS', `acks must be -1, 0 or 1, got ${acks}`, { value: acks })
+}
+
+function warnDefaultPartitioner(context: ClientContext): void {
+  if (context.flags.partitionerWarned) return
+  context.flags.partitionerWarned = true
+  context.rootLogger.warn(
+    'KafkaJS v2.0.0 switched default partitioner. To retain the same partitioning behavior as in previous versions, create the producer with the option "createPartitioner: Partitioners.LegacyPartitioner". See the migration guide at https://kafka.js.org/docs/migration-guide-v2.0.0#producer-new-default-partitioner for details. Silence this warning by setting the environment variable "KAFKAJS_NO_PARTITIONER_WARNING=1"',
+  )
+}
