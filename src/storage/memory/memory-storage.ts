@@ -1,6 +1,7 @@
 import { assert } from '../../common/assert.js'
 import { KafkaliteError } from '../../common/errors.js'
 import { batchNextOffset, type RecordBatch } from '../../common/record.js'
+import { TopicPartitionMap } from '../../common/topic-partition-map.js'
 import type { PartitionStore, SegmentInfo, Storage, StoredState, StoredTopic } from '../storage.js'
 
 /**
@@ -15,15 +16,22 @@ class MemoryStorage implements Storage {
   readonly kind = 'memory'
   readonly readOnly = false
   #topics: readonly StoredTopic[] = []
+  /** Every partition opened so far, so a second Broker on this Storage finds the records it holds. */
+  readonly #partitions = new TopicPartitionMap<MemoryPartitionStore>()
   #closed = false
 
   open(): StoredState {
     return { topics: this.#topics }
   }
 
-  openPartition(_topic: string, _partition: number): PartitionStore {
+  openPartition(topic: string, partition: number): PartitionStore {
     this.#checkOpen()
-    return new MemoryPartitionStore()
+    let store = this.#partitions.get(topic, partition)
+    if (store === undefined) {
+      store = new MemoryPartitionStore()
+      this.#partitions.set(topic, partition, store)
+    }
+    return store
   }
 
   replaceTopicMetadata(topics: readonly StoredTopic[]): void {
@@ -31,8 +39,9 @@ class MemoryStorage implements Storage {
     this.#topics = topics
   }
 
-  deleteTopicData(_topic: string, _partitionCount: number): void {
+  deleteTopicData(topic: string, _partitionCount: number): void {
     this.#checkOpen()
+    this.#partitions.deleteTopic(topic)
   }
 
   flush(): Promise<void> {
@@ -167,7 +176,10 @@ export class MemoryPartitionStore implements PartitionStore {
     let sizeBytes = 0
     let maxTimestamp = Number.NEGATIVE_INFINITY
     for (const batch of batches) {
-      assert(batch.baseOffset >= segment.baseOffset && batchNextOffset(batch) <= segment.nextOffset, 'compaction keeps offsets')
+      assert(
+        batch.baseOffset >= segment.baseOffset && batchNextOffset(batch) <= segment.nextOffset,
+        'compaction keeps offsets',
+      )
       sizeBytes += batch.sizeBytes
       if (batch.maxTimestamp > maxTimestamp) maxTimestamp = batch.maxTimestamp
     }
