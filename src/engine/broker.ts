@@ -4,6 +4,8 @@ import { DEFAULTS, LIMITS } from '../common/limits.js'
 import type { BatchInput } from '../common/record.js'
 import { memoryStorage } from '../storage/memory/memory-storage.js'
 import type { Storage, StoredTopic } from '../storage/storage.js'
+import { ConsumerRegistry, type RegisteredConsumer, type SettledCheck } from './clients.js'
+import { Faults } from './faults.js'
 import { FetchWaiters, type WaitOutcome, type WaitTarget } from './fetch-waiters.js'
 import { GroupCoordinator } from './groups/group-coordinator.js'
 import { Listeners } from './listeners.js'
@@ -69,6 +71,10 @@ export class Broker {
   readonly waiters: FetchWaiters
   readonly groups: GroupCoordinator
   readonly transactions: TransactionCoordinator
+  /** Running consumers of every face, for `settled()` and inspection. */
+  readonly consumers: ConsumerRegistry
+  /** Fault injection for tests. */
+  readonly faults = new Faults()
   readonly clusterId: string
   readonly #topics = new Map<string, Topic>()
   readonly #retentionCheckIntervalMs: number
@@ -91,6 +97,7 @@ export class Broker {
     this.#log = options.log ?? (() => {})
     this.clusterId = randomId(this.random, 22)
     this.waiters = new FetchWaiters(this.clock)
+    this.consumers = new ConsumerRegistry(this.clock, (consumers) => this.#settledCheck(consumers))
     for (const stored of this.storage.open().topics) this.#openTopic(stored)
     this.groups = new GroupCoordinator(this)
     this.transactions = new TransactionCoordinator(this)
@@ -298,6 +305,7 @@ export class Broker {
     for (let index = 0; index < parts.length; index++) {
       const part = parts[index] as ProduceRequestPart
       const log = this.log(part.topic, part.partition)
+      this.faults.checkProduce(part.topic)
       logs[index] = log
       sizes[index] = log.validate(part.batch)
       duplicates[index] = log.checkSequence(part.batch)
@@ -316,6 +324,7 @@ export class Broker {
       const result = log.append(part.batch, nowMs, sizes[index])
       results[index] = { ...result, topic: part.topic, partition: part.partition }
     }
+    this.consumers.notify()
     return results
   }
 
@@ -344,6 +353,65 @@ export class Broker {
   deleteRecords(topic: string, partition: number, beforeOffset: number): number {
     this.#checkOpen()
     return this.log(topic, partition).deleteRecords(beforeOffset)
+  }
+
+  /**
+   * Resolves once every running consumer (of any face) has processed everything up to the end of
+   * what it subscribes to, committed it when auto-committing, and no handler is running.
+   * @throws KafkaliteError REQUEST_TIMED_OUT naming what is still pending
+   */
+  settled(options: { timeoutMs?: number } = {}): Promise<void> {
+    return this.consumers.settled(options.timeoutMs ?? 5_000)
+  }
+
+  /**
+   * Test fault: moves a group's committed offset for one partition back to `offset` and makes the
+   * group rebalance, so its members re-read (at-least-once duplicates).
+   */
+  redeliver(groupId: string, topic: string, partition: number, offset: number): void {
+    this.log(topic, partition).checkOffset(offset)
+    this.groups.storeOffsets(groupId, [{ topic, partition, offset }])
+    this.faults.report({ kind: 'redeliver', phase: 'fired', groupId, topic, partition, detail: `from offset ${offset}` })
+    this.groups.forceRebalance(groupId)
+  }
+
+  #settledCheck(consumers: ReadonlySet<RegisteredConsumer>): SettledCheck {
+    const groups = new Map<string, RegisteredConsumer[]>()
+    for (const consumer of consumers) {
+      if (!consumer.isIdle()) return { settled: false, reason: `a handler of group ${consumer.groupId} is running` }
+      const members = groups.get(consumer.groupId) ?? []
+      members.push(consumer)
+      groups.set(consumer.groupId, members)
+    }
+    for (const [groupId, members] of groups) {
+      const description = this.groups.describeGroup(groupId)
+      if (description.state !== 'Stable') return { settled: false, reason: `group ${groupId} is ${description.state}` }
+      const owned = new Map<string, number>()
+      for (const member of members) {
+        for (const progress of member.progress()) {
+          owned.set(`${progress.topic}\u0000${progress.partition}`, 1)
+          const log = this.findTopic(progress.topic)?.partitions[progress.partition]
+          if (log === undefined) continue
+          const end = member.readCommitted ? log.lastStableOffset : log.highWatermark
+          if (progress.position < end) {
+            return { settled: false, reason: `group ${groupId} is at ${progress.position} of ${end} on ${progress.topic}-${progress.partition}` }
+          }
+          const committed = this.groups.committedOffset(groupId, progress.topic, progress.partition)?.offset ?? -1
+          if (member.autoCommit && committed < end && end > 0) {
+            return { settled: false, reason: `group ${groupId} committed ${committed} of ${end} on ${progress.topic}-${progress.partition}` }
+          }
+        }
+      }
+      for (const member of members) {
+        for (const topic of member.topics()) {
+          const count = this.findTopic(topic)?.partitions.length ?? 0
+          for (let partition = 0; partition < count; partition++) {
+            if (!owned.has(`${topic}\u0000${partition}`)) return { settled: false, reason: `${topic}-${partition} is not assigned in group ${groupId}` }
+          }
+        }
+      }
+    }
+    return { settled: true }
   }
 
   /** Runs retention and compaction on every partition now. */

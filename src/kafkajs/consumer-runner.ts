@@ -74,6 +74,9 @@ export class ConsumerRunner {
   #consumingDone: Promise<void> = Promise.resolve()
   #finishConsuming: (() => void) | null = null
   #fetchCursor = 0
+  /** Handlers or joins in progress; 0 means idle (for `broker.settled()`). */
+  #busy = 0
+  #unregister: (() => void) | null = null
 
   constructor(options: RunnerOptions) {
     this.#options = options
@@ -86,6 +89,16 @@ export class ConsumerRunner {
   async start(): Promise<void> {
     await this.#joinAndSync()
     this.running = true
+    const options = this.#options
+    this.#unregister = this.#broker.consumers.register({
+      groupId: options.groupId,
+      memberId: () => this.memberId,
+      readCommitted: !options.readUncommitted,
+      autoCommit: options.run.autoCommit,
+      topics: () => [...options.topics.keys()],
+      progress: () => [...this.#resolved.entries()].map(([topic, partition, position]) => ({ topic, partition, position })),
+      isIdle: () => this.#busy === 0 && !this.#rejoinNeeded,
+    })
   }
 
   /** Stops fetching, waits for the in-flight handler, commits (autoCommit) and leaves the group. */
@@ -94,6 +107,8 @@ export class ConsumerRunner {
     this.running = false
     this.#wake()
     await this.#consumingDone
+    this.#unregister?.()
+    this.#unregister = null
     if (this.memberId !== '') this.#broker.groups.leaveGroup(this.#options.groupId, this.memberId)
   }
 
@@ -106,6 +121,10 @@ export class ConsumerRunner {
   }
 
   consumingStopped(): void {
+    if (!this.running) {
+      this.#unregister?.()
+      this.#unregister = null
+    }
     const finish = this.#finishConsuming
     this.#finishConsuming = null
     finish?.()
@@ -150,6 +169,16 @@ export class ConsumerRunner {
 
   /** JoinGroup + SyncGroup (retrying through concurrent rebalances), then assignment and GROUP_JOIN. */
   async #joinAndSync(): Promise<void> {
+    this.#busy++
+    try {
+      await this.#joinWithRetries()
+    } finally {
+      this.#busy--
+      this.#broker.consumers.notify()
+    }
+  }
+
+  async #joinWithRetries(): Promise<void> {
     const options = this.#options
     const startedMs = this.#broker.clock.now()
     for (let attempt = 0; ; attempt++) {
@@ -437,14 +466,14 @@ export class ConsumerRunner {
       }
       const fetchStartedMs = this.#broker.clock.now()
       options.instrumentation.emitLazy('consumer.fetch_start', () => ({ nodeId: 0 }))
-      const { batches, targets } = await this.#fetch()
+      const { batches, targets, waitMs } = await this.#fetch()
       options.instrumentation.emitLazy('consumer.fetch', () => ({ numberOfBatches: 0, duration: this.#broker.clock.now() - fetchStartedMs, nodeId: 0 }))
       if (batches.length === 0) {
         await this.heartbeat()
         if (!this.running || this.#rejoinNeeded || this.#seeks.size > 0) continue
         const controller = new AbortController()
         this.#wakeController = controller
-        await this.#broker.waitForData(targets, options.maxWaitTimeInMs, controller.signal)
+        await this.#broker.waitForData(targets, waitMs, controller.signal)
         if (this.#wakeController === controller) this.#wakeController = null
         continue
       }
@@ -452,8 +481,9 @@ export class ConsumerRunner {
     }
   }
 
-  async #fetch(): Promise<{ batches: Batch[]; targets: WaitTarget[] }> {
+  async #fetch(): Promise<{ batches: Batch[]; targets: WaitTarget[]; waitMs: number }> {
     const options = this.#options
+    let waitMs = options.maxWaitTimeInMs
     const readCommitted = !options.readUncommitted
     const isolation = readCommitted ? IsolationLevel.ReadCommitted : IsolationLevel.ReadUncommitted
     const entries: [string, number][] = []
@@ -468,6 +498,11 @@ export class ConsumerRunner {
       const [topic, partition] = entries[(start + step) % entries.length] as [string, number]
       const log = this.#broker.findTopic(topic)?.partitions[partition]
       if (log === undefined) continue
+      const delayedUntil = this.#broker.faults.delayedUntil(topic, partition)
+      if (delayedUntil > this.#broker.clock.now()) {
+        waitMs = Math.min(waitMs, delayedUntil - this.#broker.clock.now())
+        continue
+      }
       await this.#applySeek(topic, partition, log)
       let offset = this.#resolved.get(topic, partition)
       if (offset === undefined) {
@@ -487,7 +522,7 @@ export class ConsumerRunner {
       for (const batch of read.batches) bytesLeft -= batch.sizeBytes
       batches.push(new Batch(topic, partition, read.highWatermark, messages, offset, read.nextOffset))
     }
-    return { batches, targets }
+    return { batches, targets, waitMs }
   }
 
   #toMessages(batches: readonly RecordBatch[], fromOffset: number, logAppendTime: boolean): KafkaMessage[] {
@@ -532,6 +567,16 @@ export class ConsumerRunner {
   }
 
   async #handleBatch(batch: Batch): Promise<void> {
+    this.#busy++
+    try {
+      await this.#handleBatchNow(batch)
+    } finally {
+      this.#busy--
+      this.#broker.consumers.notify()
+    }
+  }
+
+  async #handleBatchNow(batch: Batch): Promise<void> {
     const options = this.#options
     const startedMs = this.#broker.clock.now()
     const payload = (): ConsumerStartBatchProcessEvent['payload'] => ({
@@ -580,6 +625,8 @@ export class ConsumerRunner {
     for (const message of batch.messages) {
       if (!this.running || this.#rejoinNeeded || this.#seeks.has(topic, partition)) break
       try {
+        const crash = this.#broker.faults.takeHandlerCrash(this.#options.groupId, topic, partition)
+        if (crash !== null) throw crash
         await eachMessage({ topic, partition, message, heartbeat, pause })
       } catch (error) {
         this.#logHandlerError('eachMessage', error, { topic, partition, offset: message.offset })
@@ -599,6 +646,8 @@ export class ConsumerRunner {
     const { topic, partition } = batch
     const lastDelivered = batch.messages[batch.messages.length - 1]
     try {
+      const crash = this.#broker.faults.takeHandlerCrash(this.#options.groupId, topic, partition)
+      if (crash !== null) throw crash
       await this.#options.run.eachBatch!({
         batch: batch as unknown as Parameters<NonNullable<ConsumerRunConfig['eachBatch']>>[0]['batch'],
         resolveOffset: (offset: string) => {

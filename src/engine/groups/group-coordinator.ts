@@ -227,6 +227,7 @@ export class GroupCoordinator {
         if (member.memberId === group.leaderId && request.assignments !== undefined) {
           for (const each of group.members.values()) each.assignment = request.assignments.get(each.memberId) ?? null
           group.state = transitionGroupState(group.state, GroupState.Stable)
+          this.#broker.consumers.notify()
           for (const each of group.members.values()) {
             const waiter = each.syncWaiter
             each.syncWaiter = null
@@ -251,6 +252,15 @@ export class GroupCoordinator {
     this.#touch(group, member)
     if (group.state === GroupState.PreparingRebalance) throw rebalancing(groupId)
     if (generationId !== group.generationId) throw illegalGeneration(groupId, generationId, group.generationId)
+  }
+
+  /** Makes a group rebalance now (a test fault): every member is told to rejoin. */
+  forceRebalance(groupId: string): void {
+    const group = this.#groups.get(groupId)
+    if (group === undefined || group.members.size === 0) return
+    this.#broker.faults.report({ kind: 'rebalance', phase: 'fired', groupId, detail: `generation ${group.generationId}` })
+    if (group.state === GroupState.PreparingRebalance) return
+    this.#prepareRebalance(group)
   }
 
   /** Removes a member at once and rebalances the rest. Unknown members are ignored. */
@@ -406,6 +416,7 @@ export class GroupCoordinator {
       records.push(offsetCommitRecord({ group: groupId, topic: entry.topic, partition: entry.partition }, committed, records.length, nowMs))
     }
     this.#writeOffsetRecords(records)
+    this.#broker.consumers.notify()
   }
 
   /** The group's committed offsets, for some topics or all. */
