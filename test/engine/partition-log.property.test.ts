@@ -256,7 +256,7 @@ describe('compaction against a reference model', () => {
           }
           const activeBase = store.segments().at(-1)!.baseOffset
           const latest = new Map<string, number>()
-          model.forEach((write, offset) => latest.set(write.key, offset))
+          for (const [offset, write] of model.entries()) latest.set(write.key, offset)
           log.enforceRetention(10)
           const expected: [number, unknown][] = []
           model.forEach((write, offset) => {
@@ -297,7 +297,7 @@ describe('compaction against a reference model', () => {
         }
         const activeBase = store.segments().at(-1)!.baseOffset
         const latest = new Map<string, number>()
-        model.forEach((write, offset) => latest.set(write.key, offset))
+        for (const [offset, write] of model.entries()) latest.set(write.key, offset)
         log.enforceRetention(10)
         const expected: [number, unknown][] = []
         model.forEach((write, offset) => {
