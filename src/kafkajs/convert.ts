@@ -55,12 +55,21 @@ export function toStoredRecord(message: Message, offsetDelta: number, nowMs: num
   }
 }
 
+/**
+ * A consumer's own copy of stored bytes. KafkaJS decodes fresh Buffers from every fetch response,
+ * so a handler may mutate what it receives; here the log's Buffers are shared, so they are copied
+ * (small copies come from Node's Buffer pool).
+ */
+function copyBytes(value: unknown): unknown {
+  return value instanceof Uint8Array ? Buffer.from(value) : value
+}
+
 /** Consumer-side headers: every value a Buffer, repeated keys become arrays of Buffers. */
 export function toKafkaJSHeaders(headers: readonly Header[] | null): IHeaders {
   const result: Record<string, Buffer | Buffer[]> = {}
   if (headers === null) return result
   for (const header of headers) {
-    const value = header.value as Buffer
+    const value = copyBytes(header.value) as Buffer
     const existing = result[header.key]
     if (existing === undefined) result[header.key] = value
     else if (Array.isArray(existing)) existing.push(value)
@@ -114,8 +123,8 @@ export function toKafkaMessage(
     attributes: 0,
     timestamp: String(record.timestamp),
     offset: String(offset),
-    key: record.key as Buffer | null,
-    value: record.value as Buffer | null,
+    key: copyBytes(record.key) as Buffer | null,
+    value: copyBytes(record.value) as Buffer | null,
     headers: toKafkaJSHeaders(record.headers),
     isControlRecord: false,
     batchContext,

@@ -192,8 +192,10 @@ export function createProducer(context: ClientContext, config: ProducerConfig): 
       try {
         return await produceOnce({ ...options, topicMessages: merged })
       } catch (error) {
-        const mapped = toKafkaJSError(error)
-        if ((mapped as { retriable?: boolean }).retriable === false) {
+        const mapped = toKafkaJSError(error) as Error & { retriable?: boolean; type?: string }
+        // KafkaJS meets an invalid topic while loading metadata, outside its produce try/catch,
+        // so its retrier wraps it in KafkaJSNonRetriableError; produce-time errors are bailed as is.
+        if (mapped.retriable === false && mapped.type !== 'INVALID_TOPIC_EXCEPTION') {
           bail(mapped)
           return []
         }
