@@ -41,6 +41,7 @@ export class ConsumerRegistry {
   readonly #waiters = new Set<SettledWaiter>()
   readonly #check: () => SettledCheck
   readonly #clock: Clock
+  readonly #changeListeners = new Set<() => void>()
   #scheduled = false
 
   constructor(clock: Clock, check: (consumers: ReadonlySet<RegisteredConsumer>) => SettledCheck) {
@@ -64,14 +65,23 @@ export class ConsumerRegistry {
 
   /** Something changed (append, commit, handler done, join): re-check waiters soon. */
   notify(): void {
-    if (this.#waiters.size === 0 || this.#scheduled) return
+    if ((this.#waiters.size === 0 && this.#changeListeners.size === 0) || this.#scheduled) return
     this.#scheduled = true
     queueMicrotask(() => {
       this.#scheduled = false
+      for (const listener of this.#changeListeners) listener()
       if (this.#waiters.size === 0 || !this.#check().settled) return
       for (const waiter of this.#waiters) waiter.resolve()
       this.#waiters.clear()
     })
+  }
+
+  /** Calls `listener` (batched per microtask) whenever consumers make progress or data arrives. */
+  onChange(listener: () => void): () => void {
+    this.#changeListeners.add(listener)
+    return () => {
+      this.#changeListeners.delete(listener)
+    }
   }
 
   check(): SettledCheck {
