@@ -46,18 +46,23 @@ function helpUrlOf(error: KafkaJSErrorInput): string | undefined {
 /** The base of every KafkaJS error: `retriable` (default true), `helpUrl` and `cause`. */
 export class KafkaJSError extends Error {
   declare readonly retriable: boolean
-  declare readonly helpUrl: string | undefined
-  declare readonly cause: Error | undefined
+  // Optional as in KafkaJS's d.ts (so the classes stay interchangeable); at runtime both are own
+  // properties, possibly undefined, as in KafkaJS.
+  declare readonly helpUrl?: string
+  declare readonly cause?: Error
 
   constructor(error: KafkaJSErrorInput, options: KafkaJSErrorOptions = {}) {
     // Passing `cause` to Error installs it as a non-enumerable property, as KafkaJS's does.
     super(messageOf(error), { cause: options.cause })
     if (typeof Error.captureStackTrace === 'function') Error.captureStackTrace(this, new.target)
-    // Assignment order matches KafkaJS, so Object.keys() and printed errors look the same.
-    this.name = 'KafkaJSError'
-    this.retriable = options.retriable ?? true
-    this.helpUrl = helpUrlOf(error)
-    this.cause = options.cause
+    // Assignment order matches KafkaJS, so Object.keys() and printed errors look the same;
+    // Object.assign sets, so the existing `cause` stays non-enumerable.
+    Object.assign(this, {
+      name: 'KafkaJSError',
+      retriable: options.retriable ?? true,
+      helpUrl: helpUrlOf(error),
+      cause: options.cause,
+    })
   }
 }
 
