@@ -160,7 +160,7 @@ function takeOver(
     throw ioError('take over lock', path, error)
   }
   const now = readWholeFile(fileSystem, path)
-  return now !== null && now.equals(content)
+  return now?.equals(content) === true
 }
 
 function heldLock(

@@ -6,10 +6,11 @@
  * Behavior:
  * - Opening takes the directory's writer lock (directory-lock.ts) unless read-only. A read-only
  *   store sees what was on disk when each partition was opened, and writes nothing.
- * - Partition directories the topic metadata does not list (left by a topic creation or deletion
- *   that a crash interrupted) are removed when a writer opens, but only when the metadata was read
- *   intact and the directory holds nothing but kafkalite's files; otherwise they are logged and
- *   left alone.
+ * - Data is deleted only when the engine says so (deleteTopicData, deleteOldestSegments,
+ *   replaceSegment), never inferred: a partition directory that the topic metadata does not list
+ *   is left alone and opens with its data if the engine asks for it. Deleting a topic renames its
+ *   partition directories aside first, so that a crash midway never leaves half a partition;
+ *   the next writer's open finishes the deletion.
  * - After an I/O error that leaves disk and memory out of step (a failed fsync, a failed append
  *   that could not be undone) every write throws STORAGE_ERROR; reopen the directory to recover.
  */
@@ -21,13 +22,8 @@ import { ioError, type StorageContext, type StorageLogger } from './context.js'
 import { acquireDirectoryLock, type DirectoryLock } from './directory-lock.js'
 import { type FileSystem, fileErrorCode } from './file-system.js'
 import { FILE_STORAGE_LIMITS } from './limits.js'
-import { PARTITION_CHECKPOINT_FILE } from './partition-checkpoint.js'
-import {
-  PartitionDirectory,
-  parsePartitionDirectoryName,
-  partitionDirectoryName,
-} from './partition-directory.js'
-import { FileHandles, parseSegmentFileName, ScratchBuffer } from './segment-file.js'
+import { PartitionDirectory, partitionDirectoryName } from './partition-directory.js'
+import { FileHandles, ScratchBuffer } from './segment-file.js'
 import { type FsyncPolicy, SyncPolicy } from './sync-policy.js'
 import { readTopicMetadata, writeTopicMetadata } from './topic-metadata.js'
 
@@ -72,7 +68,8 @@ export class FileStorage implements Storage {
   #lifecycle: Lifecycle = 'created'
   #failure: KafkaliteError | null = null
   #lock: DirectoryLock | null = null
-  #opened: StoredState | null = null
+  /** The topic metadata as last read or written. */
+  #topics: readonly StoredTopic[] = []
   #closing: Promise<void> | null = null
 
   constructor(config: ResolvedFileStorageConfig) {
@@ -101,12 +98,12 @@ export class FileStorage implements Storage {
 
   /**
    * Takes the lock (unless read-only) and reads the topic metadata; partitions are recovered as
-   * they are opened. Calling it again returns the same state.
+   * they are opened. Calling it again returns the metadata as last replaced.
    * @throws KafkaliteError STORAGE_ERROR when the directory is locked by a running writer, the
    * metadata is damaged beyond its previous version, or on I/O errors
    */
   open(): StoredState {
-    if (this.#opened !== null) return this.#opened
+    if (this.#lifecycle === 'open') return { topics: this.#topics }
     if (this.#lifecycle === 'closed') throw closedError()
     const fileSystem = this.#config.fileSystem
     if (this.readOnly && fileSystem.stat(this.directory) === null) return this.#markOpen([])
@@ -130,7 +127,7 @@ export class FileStorage implements Storage {
           },
         )
       }
-      if (!this.readOnly) this.#removeStrayDirectories(metadata.topics, metadata.source !== 'previous')
+      if (!this.readOnly) this.#finishDeletions()
       return this.#markOpen(metadata.topics)
     } catch (error) {
       this.#lock?.release()
@@ -163,6 +160,7 @@ export class FileStorage implements Storage {
   replaceTopicMetadata(topics: readonly StoredTopic[]): void {
     this.#checkWritable()
     writeTopicMetadata(this.#config.fileSystem, this.directory, topics)
+    this.#topics = topics
   }
 
   /** Renames each partition directory aside (one atomic step each), fsyncs, then deletes them. */
@@ -255,31 +253,16 @@ export class FileStorage implements Storage {
 
   #markOpen(topics: readonly StoredTopic[]): StoredState {
     this.#lifecycle = 'open'
-    this.#opened = { topics }
-    return this.#opened
+    this.#topics = topics
+    return { topics }
   }
 
-  #removeStrayDirectories(topics: readonly StoredTopic[], metadataIntact: boolean): void {
-    const counts = new Map<string, number>()
-    for (const topic of topics) counts.set(topic.name, topic.partitionCount)
+  /** Finishes deletions of partition directories that a crash interrupted. */
+  #finishDeletions(): void {
     for (const name of this.#config.fileSystem.readDirectory(this.directory)) {
+      if (!name.endsWith(DELETED_SUFFIX)) continue
       const path = join(this.directory, name)
-      if (name.endsWith(DELETED_SUFFIX)) {
-        this.#config.logger('info', `finishing the deletion of ${path}`)
-        this.#removeTree(path)
-        continue
-      }
-      const parsed = parsePartitionDirectoryName(name)
-      if (parsed === null || parsed.partition < (counts.get(parsed.topic) ?? 0)) continue
-      if (this.#config.fileSystem.stat(path)?.isDirectory !== true) continue
-      if (!metadataIntact || !holdsOnlyPartitionFiles(this.#config.fileSystem, path)) {
-        this.#config.logger('warn', `leaving ${path}: the topic metadata does not list it`)
-        continue
-      }
-      this.#config.logger(
-        'warn',
-        `removing ${path}: the topic metadata does not list it (an interrupted topic creation or deletion)`,
-      )
+      this.#config.logger('info', `finishing the deletion of ${path}`)
       this.#removeTree(path)
     }
   }
@@ -344,17 +327,4 @@ function makeDirectories(fileSystem: FileSystem, path: string): void {
   } catch (error) {
     if (fileErrorCode(error) !== 'EEXIST') throw ioError('create', path, error)
   }
-}
-
-/** True when every entry is a name kafkalite writes in a partition directory. */
-function holdsOnlyPartitionFiles(fileSystem: FileSystem, path: string): boolean {
-  for (const name of fileSystem.readDirectory(path)) {
-    const base = name.replace(/(\.tmp|\.prev|\.cleaned)$/, '')
-    const known =
-      parseSegmentFileName(base, '.log') !== null ||
-      parseSegmentFileName(base, '.index') !== null ||
-      base === PARTITION_CHECKPOINT_FILE
-    if (!known) return false
-  }
-  return true
 }

@@ -32,13 +32,6 @@ export function partitionDirectoryName(topic: string, partition: number): string
   return `${topic}-${partition}`
 }
 
-/** The topic and partition a directory name stands for, or null. */
-export function parsePartitionDirectoryName(name: string): PartitionName | null {
-  const match = /^(.+)-(0|[1-9][0-9]*)$/.exec(name)
-  if (match === null) return null
-  return { topic: match[1] as string, partition: Number(match[2]) }
-}
-
 /** A partition's segments on disk. */
 export class PartitionDirectory implements PartitionStore {
   readonly name: PartitionName
