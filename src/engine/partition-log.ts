@@ -82,12 +82,21 @@ export class PartitionLog {
   readonly #producerStates = new Map<number, ProducerSequenceState>()
   /** Parked readers, woken once per appended batch. Owned by the broker's FetchWaiters. */
   waiters: Set<() => void> | null = null
+  /**
+   * The active segment's batch count, bytes and first append time, mirrored here so an append
+   * never lists the store's segments (that costs O(segments) per batch). Only this class rolls,
+   * appends and deletes segments, so the mirror is refreshed at exactly those places.
+   */
+  #activeBatchCount = 0
+  #activeSizeBytes = 0
+  #activeFirstAppendTimeMs = Number.NaN
 
   constructor(topic: string, partition: number, store: PartitionStore, config: TopicConfig) {
     this.topic = topic
     this.partition = partition
     this.#store = store
     this.#config = config
+    this.#syncActiveSegment()
   }
 
   get config(): TopicConfig {
@@ -107,11 +116,16 @@ export class PartitionLog {
     return this.#store.nextOffset()
   }
 
-  /** The first offset of the oldest open transaction, else the high watermark. */
+  /**
+   * The first offset of the oldest open transaction, else the high watermark; never below
+   * logStartOffset (as Kafka clamps it when retention passes an open transaction's start).
+   */
   get lastStableOffset(): number {
-    let stable = this.highWatermark
+    const highWatermark = this.highWatermark
+    if (this.#openTransactions.size === 0) return highWatermark
+    let stable = highWatermark
     for (const firstOffset of this.#openTransactions.values()) if (firstOffset < stable) stable = firstOffset
-    return stable
+    return Math.max(stable, this.logStartOffset)
   }
 
   get sizeBytes(): number {
@@ -287,15 +301,19 @@ export class PartitionLog {
   }
 
   #appendBatch(batch: RecordBatch, nowMs: number): void {
-    const active = this.#activeSegmentState()
     if (
-      active.batchCount > 0 &&
-      (active.sizeBytes + batch.sizeBytes > this.#config.segmentBytes ||
-        nowMs - active.firstAppendTimeMs >= this.#config.segmentMs)
+      this.#activeBatchCount > 0 &&
+      (this.#activeSizeBytes + batch.sizeBytes > this.#config.segmentBytes ||
+        nowMs - this.#activeFirstAppendTimeMs >= this.#config.segmentMs)
     ) {
       this.#store.roll(nowMs)
+      this.#activeBatchCount = 0
+      this.#activeSizeBytes = 0
     }
     this.#store.append(batch)
+    if (this.#activeBatchCount === 0) this.#activeFirstAppendTimeMs = batch.appendTimeMs
+    this.#activeBatchCount++
+    this.#activeSizeBytes += batch.sizeBytes
     const waiters = this.waiters
     if (waiters !== null) {
       this.waiters = null
@@ -303,9 +321,12 @@ export class PartitionLog {
     }
   }
 
-  #activeSegmentState(): { batchCount: number; sizeBytes: number; firstAppendTimeMs: number } {
+  #syncActiveSegment(): void {
     const segments = this.#store.segments()
-    return segments[segments.length - 1] ?? { batchCount: 0, sizeBytes: 0, firstAppendTimeMs: Number.NaN }
+    const active = segments[segments.length - 1]
+    this.#activeBatchCount = active?.batchCount ?? 0
+    this.#activeSizeBytes = active?.sizeBytes ?? 0
+    this.#activeFirstAppendTimeMs = active?.firstAppendTimeMs ?? Number.NaN
   }
 
   /**
@@ -414,6 +435,7 @@ export class PartitionLog {
       count = this.#store.segments().length - 1
     }
     this.#store.deleteOldestSegments(count)
+    this.#syncActiveSegment()
   }
 
   #trimAborted(): void {
@@ -435,7 +457,8 @@ export class PartitionLog {
     for (let index = 0; index < segments.length - 1; index++) {
       const segment = segments[index] as (typeof segments)[number]
       if (segment.maxTimestamp > lagLimitMs) break
-      const batches = this.#store.read(segment.baseOffset, Number.POSITIVE_INFINITY)
+      // A segment's batches add up to its sizeBytes, so this reads that segment and not the rest of the log.
+      const batches = this.#store.read(segment.baseOffset, segment.sizeBytes)
       const inSegment = batches.filter((batch) => batch.baseOffset < segment.nextOffset)
       const kept = compactSegment(inSegment, latest, nowMs - this.#config.deleteRetentionMs)
       if (kept !== null) this.#store.replaceSegment(segment.baseOffset, kept)

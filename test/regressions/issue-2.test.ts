@@ -2,9 +2,12 @@
  * Regressions for bugs found while testing the engine of issue 2, one describe per bug.
  */
 import { describe, expect, it } from 'vitest'
+import { ControlType } from '../../src/common/record.js'
 import { Broker } from '../../src/engine/broker.js'
-import { memoryStorage } from '../../src/storage/memory/memory-storage.js'
-import { ManualClock, readAll, records } from '../engine/test-records.js'
+import { PartitionLog } from '../../src/engine/partition-log.js'
+import { DEFAULT_TOPIC_CONFIG } from '../../src/engine/topic-config.js'
+import { MemoryPartitionStore, memoryStorage } from '../../src/storage/memory/memory-storage.js'
+import { ManualClock, partitionLog, readAll, record, records } from '../engine/test-records.js'
 
 describe('memory storage: a second Broker on the same Storage lost every record', () => {
   // openPartition() returned a fresh, empty store each call, so the topic metadata survived but
@@ -39,5 +42,87 @@ describe('memory storage: a second Broker on the same Storage lost every record'
     broker.deleteTopic('t')
     broker.createTopic('t')
     expect(broker.log('t', 0).highWatermark).toBe(0)
+  })
+})
+
+describe('partition log: the last stable offset fell below logStartOffset', () => {
+  // Retention or deleteRecords could pass the first offset of an open transaction; the LSO then
+  // pointed below the log start, so read_committed "latest" was an offset no read could use.
+  // Kafka clamps the first unstable offset to the log start offset.
+  it('clamps the last stable offset to logStartOffset while a transaction stays open', () => {
+    const log = partitionLog()
+    log.append({ records: records(2), producerId: 1, producerEpoch: 0, isTransactional: true }, 0)
+    log.append({ records: records(3) }, 0)
+    expect(log.lastStableOffset).toBe(0)
+    log.deleteRecords(3)
+    expect(log.lastStableOffset).toBe(3)
+    expect(log.read(3, { maxBytes: 1 << 20, isolation: 1 }).batches).toEqual([])
+    log.appendControl(1, 0, ControlType.Commit, 0)
+    expect(log.lastStableOffset).toBe(6)
+  })
+})
+
+describe('partition log: every append listed all segments', () => {
+  // #appendBatch called store.segments() to find the active segment, allocating one SegmentInfo
+  // per segment per append: per-record cost grew with retained data (5× at 10⁷ records).
+  class CountingStore extends MemoryPartitionStore {
+    listings = 0
+    override segments() {
+      this.listings++
+      return super.segments()
+    }
+  }
+
+  it('appends and rolls without listing segments', () => {
+    const store = new CountingStore()
+    const log = new PartitionLog('t', 0, store, { ...DEFAULT_TOPIC_CONFIG, segmentBytes: 300 })
+    const listingsAtOpen = store.listings
+    for (let index = 0; index < 100; index++) log.append({ records: [record(0, { sizeBytes: 39 })] }, index)
+    expect(store.listings).toBe(listingsAtOpen)
+    expect(store.segments().length).toBeGreaterThan(30)
+  })
+
+  it('still rolls on segment.bytes and segment.ms after retention dropped segments', () => {
+    const store = new CountingStore()
+    const log = new PartitionLog('t', 0, store, {
+      ...DEFAULT_TOPIC_CONFIG,
+      segmentBytes: 300,
+      segmentMs: 1000,
+    })
+    for (let index = 0; index < 6; index++) log.append({ records: [record(0, { sizeBytes: 39 })] }, 0)
+    log.deleteRecords(-1)
+    log.append({ records: [record(0, { sizeBytes: 39 })] }, 0)
+    log.append({ records: [record(0, { sizeBytes: 39 })] }, 500)
+    expect(store.segments().map((segment) => segment.batchCount)).toEqual([2])
+    log.append({ records: [record(0, { sizeBytes: 39 })] }, 1000)
+    expect(store.segments().map((segment) => segment.batchCount)).toEqual([2, 1])
+  })
+})
+
+describe('compaction: each closed segment read the rest of the log', () => {
+  // #compact read from each segment's base to the end of the log, O(segments × log) per run.
+  class ReadCountingStore extends MemoryPartitionStore {
+    batchesRead = 0
+    override read(fromOffset: number, maxBytes: number) {
+      const batches = super.read(fromOffset, maxBytes)
+      this.batchesRead += batches.length
+      return batches
+    }
+  }
+
+  it('reads each closed segment once per compaction', () => {
+    const store = new ReadCountingStore()
+    const log = new PartitionLog('t', 0, store, {
+      ...DEFAULT_TOPIC_CONFIG,
+      cleanupPolicy: 'compact',
+      segmentBytes: 14,
+    })
+    for (let index = 0; index < 200; index++)
+      log.append({ records: [record(0, { key: `k${index % 7}`, timestamp: 0 })] }, 0)
+    store.batchesRead = 0
+    log.enforceRetention(10)
+    // One pass over the log for the latest offsets, then each closed segment's batch: about 2 × 200.
+    expect(store.batchesRead).toBeLessThanOrEqual(2 * 200 + 200)
+    expect(readAll(log)).toHaveLength(7)
   })
 })
