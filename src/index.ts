@@ -8,12 +8,20 @@
  * const broker = new Broker()
  * broker.createTopic('orders', { partitions: 3 })
  */
-export { KafkaliteError, ErrorCode, isKafkaliteError, type ErrorContext } from './common/errors.js'
+
 export { InvariantError } from './common/assert.js'
-export { systemClock, type Clock, type TimerHandle } from './common/clock.js'
-export { LIMITS, DEFAULTS } from './common/limits.js'
-export type { Header, RecordBatch, StoredRecord, BatchInput } from './common/record.js'
-export type { Storage, PartitionStore, StoredTopic, StoredState, SegmentInfo } from './storage/storage.js'
-export { memoryStorage } from './storage/memory/memory-storage.js'
+export { type Clock, systemClock, type TimerHandle } from './common/clock.js'
+export { ErrorCode, type ErrorContext, isKafkaliteError, KafkaliteError } from './common/errors.js'
+export { DEFAULTS, LIMITS } from './common/limits.js'
+export type { BatchInput, Header, RecordBatch, StoredRecord } from './common/record.js'
 export * from './engine/index.js'
-export { clusterAddress, brokerFor, findBroker, registerBroker, resetBrokerRegistry } from './registry/broker-registry.js'
+export {
+  brokerFor,
+  clusterAddress,
+  findBroker,
+  registerBroker,
+  resetBrokerRegistry,
+} from './registry/broker-registry.js'
+export { type FileStorage, type FileStorageOptions, FsyncPolicy, fileStorage } from './storage/files/index.js'
+export { memoryStorage } from './storage/memory/memory-storage.js'
+export type { PartitionStore, SegmentInfo, Storage, StoredState, StoredTopic } from './storage/storage.js'

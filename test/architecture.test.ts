@@ -25,7 +25,7 @@ function layerOf(path: string): string | null {
   if (folder === undefined) return null
   if (FACES.includes(folder)) return `face:${folder}`
   if (FRONT_DOORS.includes(folder)) return `door:${folder}`
-  return ['common', 'engine', 'registry'].includes(folder)
+  return ['common', 'engine', 'registry', 'client'].includes(folder)
     ? folder
     : folder.startsWith('storage/')
       ? folder.replace('/', '-')
@@ -39,10 +39,12 @@ function mayImportLayer(from: string, to: string): boolean {
   if (from.startsWith('door:')) return to.startsWith('face:')
   if (from.startsWith('face:'))
     return (
-      ['registry', 'engine', 'storage-interface'].includes(to) ||
+      ['registry', 'engine', 'storage-interface', 'client'].includes(to) ||
       (from === 'face:testing' && to === 'storage-files')
     )
   if (from === 'registry') return to === 'engine'
+  // The shared client layer: the consumer-group run loop both faces use (one implementation of groups).
+  if (from === 'client') return to === 'engine' || to === 'registry' || to === 'storage-interface'
   if (from === 'engine') return to === 'storage-interface' || to === 'storage-memory'
   if (from === 'storage-files' || from === 'storage-memory') return to === 'storage-interface'
   return false

@@ -6,16 +6,16 @@
  * RegExp subscriptions are expanded once, at `subscribe()`, as in KafkaJS.
  */
 import { Buffer } from 'node:buffer'
+import { SubscriptionState } from '../client/subscription-state.js'
 import type { Broker } from '../engine/broker.js'
 import { validateTopicName } from '../engine/topic-name.js'
 import { PartitionAssigners } from './assigners.js'
 import { ConsumerRunner, type RunnerOptions } from './consumer-runner.js'
 import { parseOffset } from './convert.js'
 import { KafkaJSNonRetriableError, toKafkaJSError } from './errors.js'
-import { type ConsumerEventPayloads, InstrumentationEmitter, consumerEvents } from './instrumentation.js'
+import { type ConsumerEventPayloads, consumerEvents, InstrumentationEmitter } from './instrumentation.js'
 import type { ClientContext } from './kafka.js'
 import { createRetry } from './retry.js'
-import { SubscriptionState } from './subscription-state.js'
 import type {
   Consumer,
   ConsumerConfig,
@@ -41,11 +41,17 @@ export function createConsumer(context: ClientContext, config: ConsumerConfig): 
     )
   }
   const logger = context.rootLogger.namespace('Consumer')
-  const instrumentation = new InstrumentationEmitter<ConsumerEventPayloads>({ kind: 'consumer', logger, now: () => context.broker().clock.now() })
+  const instrumentation = new InstrumentationEmitter<ConsumerEventPayloads>({
+    kind: 'consumer',
+    logger,
+    now: () => context.broker().clock.now(),
+  })
   const retry = { ...context.retry, ...(config.retry ?? { retries: 5 }) }
   const allowAutoTopicCreation = config.allowAutoTopicCreation ?? true
   const topics = new Map<string, boolean>()
-  const cluster = { findTopicPartitionMetadata: (topic: string) => ConsumerRunner.partitionMetadata(context.broker(), topic) }
+  const cluster = {
+    findTopicPartitionMetadata: (topic: string) => ConsumerRunner.partitionMetadata(context.broker(), topic),
+  }
   const assigners = (config.partitionAssigners ?? [PartitionAssigners.roundRobin]).map((create) =>
     create({ cluster: cluster as never, groupId, logger }),
   )
@@ -85,9 +91,15 @@ export function createConsumer(context: ClientContext, config: ConsumerConfig): 
     instrumentation.emitLazy('consumer.disconnect', () => undefined)
   }
 
-  const start = async (runConfig: RunnerOptions['run'], onCrash: (error: Error) => Promise<void>): Promise<void> => {
+  const start = async (
+    runConfig: RunnerOptions['run'],
+    onCrash: (error: Error) => Promise<void>,
+  ): Promise<void> => {
     logger.info('Starting', { groupId })
-    const broker = await context.ready()
+    // As in KafkaJS, the consumer group exists as soon as run() is called, so the documented
+    // `consumer.run(); consumer.seek(...)` idiom works; only a `brokers` function returning a
+    // promise has to be awaited first.
+    const broker = resolveBrokerNow() ?? (await context.ready())
     if (!connected) {
       connected = true
       context.keepAlive.acquire()
@@ -114,14 +126,31 @@ export function createConsumer(context: ClientContext, config: ConsumerConfig): 
     })
     runner = current
     instrumentation.emitLazy('consumer.connect', () => undefined)
+    // The join answers one macrotask later, like KafkaJS's network round-trip: GROUP_JOIN reaches
+    // a listener attached after an un-awaited run(), even after an await.
+    await nextMacrotask()
+    if (runner !== current) return
     try {
       await current.start()
     } catch (error) {
       await onCrash(toKafkaJSError(error) as Error)
       return
     }
+    if (runner !== current) {
+      // stop() ran while the join was in flight: leave the group instead of consuming.
+      await current.stop()
+      return
+    }
     watchPartitionChanges(broker, current)
     schedule(current, onCrash)
+  }
+
+  const resolveBrokerNow = (): Broker | undefined => {
+    try {
+      return context.broker()
+    } catch {
+      return undefined
+    }
   }
 
   /** New partitions of a subscribed topic trigger a rejoin, as KafkaJS's metadata check does. */
@@ -142,6 +171,10 @@ export function createConsumer(context: ClientContext, config: ConsumerConfig): 
     current.consumingStarted()
     const retrier = createRetry(retry)
     retrier(async (_bail, retryCount, retryTime) => {
+      // Fetch one macrotask later, as KafkaJS's first fetch is a network round-trip: run()
+      // resolves before any handler runs, so `await consumer.run(); consumer.seek(...)` applies
+      // the seek before delivery.
+      await nextMacrotask()
       if (!current.running) return
       try {
         await current.consume()
@@ -151,7 +184,12 @@ export function createConsumer(context: ClientContext, config: ConsumerConfig): 
           await current.rejoin(mapped)
           return
         }
-        logger.debug('Error while scheduling fetch manager, trying again...', { groupId, error: mapped.message, retryCount, retryTime })
+        logger.debug('Error while scheduling fetch manager, trying again...', {
+          groupId,
+          error: mapped.message,
+          retryCount,
+          retryTime,
+        })
         throw mapped
       }
     })
@@ -172,8 +210,13 @@ export function createConsumer(context: ClientContext, config: ConsumerConfig): 
     },
     disconnect,
     async subscribe(subscription: ConsumerSubscribeTopics | ConsumerSubscribeTopic) {
-      if (runner !== null) throw new KafkaJSNonRetriableError('Cannot subscribe to topic while consumer is running')
-      const { topic, topics: list, fromBeginning = false } = subscription as Partial<ConsumerSubscribeTopic & ConsumerSubscribeTopics>
+      if (runner !== null)
+        throw new KafkaJSNonRetriableError('Cannot subscribe to topic while consumer is running')
+      const {
+        topic,
+        topics: list,
+        fromBeginning = false,
+      } = subscription as Partial<ConsumerSubscribeTopic & ConsumerSubscribeTopics>
       if (!topic && !list) throw new KafkaJSNonRetriableError('Missing required argument "topics"')
       if (list !== undefined && list !== null && !Array.isArray(list)) {
         throw new KafkaJSNonRetriableError('Argument "topics" must be an array')
@@ -189,7 +232,8 @@ export function createConsumer(context: ClientContext, config: ConsumerConfig): 
       const broker = await context.ready()
       const names: string[] = []
       for (const each of subscriptions) {
-        if (each instanceof RegExp) names.push(...broker.listTopics({ includeInternal: true }).filter((name) => each.test(name)))
+        if (each instanceof RegExp)
+          names.push(...broker.listTopics({ includeInternal: true }).filter((name) => each.test(name)))
         else names.push(each)
       }
       for (const name of names) {
@@ -221,23 +265,39 @@ export function createConsumer(context: ClientContext, config: ConsumerConfig): 
       }
       const onCrash = async (error: Error): Promise<void> => {
         const failure = error as Error & { retryCount?: number; retryTime?: number; cause?: unknown }
-        logger.error(`Crash: ${failure.name}: ${failure.message}`, { groupId, retryCount: failure.retryCount, stack: failure.stack })
+        logger.error(`Crash: ${failure.name}: ${failure.message}`, {
+          groupId,
+          retryCount: failure.retryCount,
+          stack: failure.stack,
+        })
         await disconnect().catch(() => {})
-        let shouldRestart = failure.name === 'KafkaJSNumberOfRetriesExceeded' || rootCause(failure).retriable === true
+        let shouldRestart =
+          failure.name === 'KafkaJSNumberOfRetriesExceeded' || rootCause(failure).retriable === true
         if (shouldRestart && retry.restartOnFailure) {
           shouldRestart = await retry.restartOnFailure(failure).catch((callbackError: unknown) => {
-            logger.error('Caught error when invoking user-provided "restartOnFailure" callback. Defaulting to restarting.', {
-              error: (callbackError as Error)?.message ?? callbackError,
-              cause: failure.message,
-              groupId,
-            })
+            logger.error(
+              'Caught error when invoking user-provided "restartOnFailure" callback. Defaulting to restarting.',
+              {
+                error: (callbackError as Error)?.message ?? callbackError,
+                cause: failure.message,
+                groupId,
+              },
+            )
             return true
           })
         }
-        instrumentation.emitLazy('consumer.crash', () => ({ error: failure, groupId, restart: shouldRestart }))
+        instrumentation.emitLazy('consumer.crash', () => ({
+          error: failure,
+          groupId,
+          restart: shouldRestart,
+        }))
         if (shouldRestart) {
           const retryTime = failure.retryTime || retry.initialRetryTime || 300
-          logger.error(`Restarting the consumer in ${retryTime}ms`, { retryCount: failure.retryCount, retryTime, groupId })
+          logger.error(`Restarting the consumer in ${retryTime}ms`, {
+            retryCount: failure.retryCount,
+            retryTime,
+            groupId,
+          })
           restartTimer = setTimeout(() => {
             restartTimer = undefined
             void start(resolved, onCrash)
@@ -251,12 +311,16 @@ export function createConsumer(context: ClientContext, config: ConsumerConfig): 
       for (const { topic, partition, offset, metadata = null } of topicPartitions) {
         if (!topic) throw new KafkaJSNonRetriableError(`Invalid topic ${String(topic)}`)
         if (Number.isNaN(Number(partition))) {
-          throw new KafkaJSNonRetriableError(`Invalid partition, expected a number received ${String(partition)}`)
+          throw new KafkaJSNonRetriableError(
+            `Invalid partition, expected a number received ${String(partition)}`,
+          )
         }
         const parsed = parseOffset(offset)
         if (parsed < 0) throw new KafkaJSNonRetriableError('Offset must not be a negative number')
         if (metadata !== null && typeof metadata !== 'string') {
-          throw new KafkaJSNonRetriableError(`Invalid offset metadata, expected string or null, received ${String(metadata)}`)
+          throw new KafkaJSNonRetriableError(
+            `Invalid offset metadata, expected string or null, received ${String(metadata)}`,
+          )
         }
         const entries = byTopic.get(topic) ?? []
         entries.push({ partition: Number(partition), offset: parsed, metadata })
@@ -268,16 +332,22 @@ export function createConsumer(context: ClientContext, config: ConsumerConfig): 
       const retrier = createRetry(retry)
       await retrier(async () => {
         if (!current.running) return
-        await current.commitOffsets({ topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })) }, 'given')
+        await current.commitOffsets(
+          { topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })) },
+          'given',
+        )
       })
     },
     seek({ topic, partition, offset }: TopicPartitionOffset) {
       if (!topic) throw new KafkaJSNonRetriableError(`Invalid topic ${String(topic)}`)
       if (Number.isNaN(Number(partition))) {
-        throw new KafkaJSNonRetriableError(`Invalid partition, expected a number received ${String(partition)}`)
+        throw new KafkaJSNonRetriableError(
+          `Invalid partition, expected a number received ${String(partition)}`,
+        )
       }
       const parsed = parseOffset(offset)
-      if (parsed < 0 && parsed !== -1 && parsed !== -2) throw new KafkaJSNonRetriableError('Offset must not be a negative number')
+      if (parsed < 0 && parsed !== -1 && parsed !== -2)
+        throw new KafkaJSNonRetriableError('Offset must not be a negative number')
       if (runner === null) throw new KafkaJSNonRetriableError(NOT_INITIALIZED)
       runner.seek(topic, Number(partition), parsed)
     },
@@ -298,20 +368,31 @@ export function createConsumer(context: ClientContext, config: ConsumerConfig): 
       subscriptionState.resume(topicPartitions)
       runner.wakeUp()
     },
-    on: ((eventName: string, listener: (event: unknown) => void) => instrumentation.on(eventName, listener)) as Consumer['on'],
+    on: ((eventName: string, listener: (event: unknown) => void) =>
+      instrumentation.on(eventName, listener)) as Consumer['on'],
     events: consumerEvents,
     logger: () => logger,
   }
   return consumer
 }
 
-function validatePauseArguments(topicPartitions: readonly { topic: string; partitions?: number[] }[], verb: 'pause' | 'resume'): void {
+function nextMacrotask(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve))
+}
+
+function validatePauseArguments(
+  topicPartitions: readonly { topic: string; partitions?: number[] }[],
+  verb: 'pause' | 'resume',
+): void {
   for (const topicPartition of topicPartitions) {
     if (!topicPartition || !topicPartition.topic) {
       throw new KafkaJSNonRetriableError(`Invalid topic ${String(topicPartition?.topic ?? topicPartition)}`)
     }
     const { partitions } = topicPartition
-    if (partitions !== undefined && (!Array.isArray(partitions) || partitions.some((partition) => Number.isNaN(Number(partition))))) {
+    if (
+      partitions !== undefined &&
+      (!Array.isArray(partitions) || partitions.some((partition) => Number.isNaN(Number(partition))))
+    ) {
       throw new KafkaJSNonRetriableError(
         `Array of valid partitions required to ${verb} specific partitions instead of ${String(partitions)}`,
       )
