@@ -17,6 +17,7 @@
 import { join } from 'node:path'
 import { KafkaliteError, limitExceeded } from '../../common/errors.js'
 import type { PartitionStore, Storage, StoredState, StoredTopic } from '../storage.js'
+import { removeFile, TEMPORARY_SUFFIX } from './atomic-file.js'
 import { BatchCache } from './batch-cache.js'
 import { ioError, type StorageContext, type StorageLogger } from './context.js'
 import { acquireDirectoryLock, type DirectoryLock } from './directory-lock.js'
@@ -25,7 +26,7 @@ import { FILE_STORAGE_LIMITS } from './limits.js'
 import { PartitionDirectory, partitionDirectoryName } from './partition-directory.js'
 import { FileHandles, ScratchBuffer } from './segment-file.js'
 import { type FsyncPolicy, SyncPolicy } from './sync-policy.js'
-import { readTopicMetadata, writeTopicMetadata } from './topic-metadata.js'
+import { readTopicMetadata, TOPIC_METADATA_FILE, writeTopicMetadata } from './topic-metadata.js'
 
 /** Suffix of a partition directory being deleted (renamed first, so that deletion is atomic). */
 const DELETED_SUFFIX = '.deleted'
@@ -257,11 +258,15 @@ export class FileStorage implements Storage {
     return { topics }
   }
 
-  /** Finishes deletions of partition directories that a crash interrupted. */
+  /** Finishes deletions of partition directories, and removes a metadata temp file, that a crash left. */
   #finishDeletions(): void {
     for (const name of this.#config.fileSystem.readDirectory(this.directory)) {
-      if (!name.endsWith(DELETED_SUFFIX)) continue
       const path = join(this.directory, name)
+      if (name === TOPIC_METADATA_FILE + TEMPORARY_SUFFIX) {
+        this.#config.logger('info', `removing ${path}, left by an interrupted metadata write`)
+        removeFile(this.#config.fileSystem, path)
+      }
+      if (!name.endsWith(DELETED_SUFFIX)) continue
       this.#config.logger('info', `finishing the deletion of ${path}`)
       this.#removeTree(path)
     }
@@ -324,6 +329,8 @@ function makeDirectories(fileSystem: FileSystem, path: string): void {
   if (parent !== path) makeDirectories(fileSystem, parent)
   try {
     fileSystem.makeDirectory(path)
+    // A directory exists durably only once its parent's entry for it is on disk.
+    fileSystem.syncDirectory(parent)
   } catch (error) {
     if (fileErrorCode(error) !== 'EEXIST') throw ioError('create', path, error)
   }
