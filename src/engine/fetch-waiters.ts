@@ -43,40 +43,70 @@ export class FetchWaiters {
     }
     if (timeoutMs <= 0) return Promise.resolve('timeout')
     if (this.#count >= LIMITS.fetchWaitersMax) {
-      return Promise.reject(limitExceeded('fetchWaitersMax', LIMITS.fetchWaitersMax, 'too many parked readers'))
+      return Promise.reject(
+        limitExceeded('fetchWaitersMax', LIMITS.fetchWaitersMax, 'too many parked readers'),
+      )
     }
+    this.#count++
     return new Promise<WaitOutcome>((resolve) => {
-      let timer: TimerHandle | undefined
-      const finish = (outcome: WaitOutcome): void => {
-        this.#count--
-        for (const target of targets) target.log.waiters?.delete(wake)
-        if (timer !== undefined) this.#clock.clearTimeout(timer)
-        signal?.removeEventListener('abort', onAbort)
-        resolve(outcome)
-      }
-      let done = false
-      const wake = (): void => {
-        if (done) return
-        done = true
-        finish('data')
-      }
-      const onAbort = (): void => {
-        if (done) return
-        done = true
-        finish('aborted')
-      }
-      this.#count++
-      for (const target of targets) (target.log.waiters ??= new Set()).add(wake)
-      timer = this.#clock.setTimeout(
-        () => {
-          if (done) return
-          done = true
-          finish('timeout')
-        },
+      const reader = new ParkedReader(targets, resolve, signal, this.#clock, this.#release)
+      reader.timer = this.#clock.setTimeout(
+        () => reader.finish('timeout'),
         Math.min(timeoutMs, LIMITS.fetchWaitMaxMs),
       )
-      signal?.addEventListener('abort', onAbort, { once: true })
     })
+  }
+
+  readonly #release = (): void => {
+    this.#count--
+  }
+}
+
+/**
+ * One parked reader. A class rather than closures because a consumer parks once per batch: this
+ * keeps a wait to one object, one wake function and one timer callback.
+ */
+class ParkedReader {
+  readonly #targets: readonly WaitTarget[]
+  readonly #resolve: (outcome: WaitOutcome) => void
+  readonly #signal: AbortSignal | undefined
+  readonly #clock: Clock
+  readonly #release: () => void
+  #done = false
+  timer: TimerHandle | undefined
+  /** Registered in every target log's waiter set; the first append calls it. */
+  readonly wake: () => void
+
+  constructor(
+    targets: readonly WaitTarget[],
+    resolve: (outcome: WaitOutcome) => void,
+    signal: AbortSignal | undefined,
+    clock: Clock,
+    release: () => void,
+  ) {
+    this.#targets = targets
+    this.#resolve = resolve
+    this.#signal = signal
+    this.#clock = clock
+    this.#release = release
+    this.wake = () => this.finish('data')
+    for (const target of targets) (target.log.waiters ??= new Set()).add(this.wake)
+    signal?.addEventListener('abort', this, { once: true })
+  }
+
+  /** EventListener interface: the AbortSignal fired. */
+  handleEvent(): void {
+    this.finish('aborted')
+  }
+
+  finish(outcome: WaitOutcome): void {
+    if (this.#done) return
+    this.#done = true
+    this.#release()
+    for (const target of this.#targets) target.log.waiters?.delete(this.wake)
+    if (this.timer !== undefined) this.#clock.clearTimeout(this.timer)
+    this.#signal?.removeEventListener('abort', this)
+    this.#resolve(outcome)
   }
 }
 

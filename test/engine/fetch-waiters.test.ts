@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { systemClock } from '../../src/common/clock.js'
 import { LIMITS } from '../../src/common/limits.js'
@@ -102,6 +103,26 @@ describe('FetchWaiters', () => {
     controller.abort()
     await expect(outcome).resolves.toBe('aborted')
     expect(waiters.size).toBe(0)
+    expect(clock.pendingTimers).toBe(0)
+    expect(log.waiters?.size ?? 0).toBe(0)
+  })
+
+  it('removes its abort listener and timer when woken by data, so a long-lived signal collects nothing', async () => {
+    const clock = new ManualClock()
+    const waiters = new FetchWaiters(clock)
+    const log = partitionLog()
+    const controller = new AbortController()
+    for (let round = 0; round < 20; round++) {
+      const outcome = waiters.wait(
+        [{ log, offset: log.highWatermark, readCommitted: false }],
+        10_000,
+        controller.signal,
+      )
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1)
+      log.append({ records: records(1) }, 0)
+      await expect(outcome).resolves.toBe('data')
+    }
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0)
     expect(clock.pendingTimers).toBe(0)
     expect(log.waiters?.size ?? 0).toBe(0)
   })
