@@ -9,6 +9,7 @@
  * broker.createTopic('orders', { partitions: 3 })
  */
 
+export * from './bus/index.js'
 export { InvariantError } from './common/assert.js'
 export { type Clock, systemClock, type TimerHandle } from './common/clock.js'
 export { ErrorCode, type ErrorContext, isKafkaliteError, KafkaliteError } from './common/errors.js'

@@ -79,7 +79,7 @@ export interface CommitRequest {
 
 /** What a face supplies to the shared loop. */
 export interface ConsumerFace<Message, Batch extends BatchView<Message>> {
-  toMessage(record: StoredRecord, offset: number, batch: RecordBatch, logAppendTime: boolean): Message
+  toMessage(record: StoredRecord, offset: number, batch: RecordBatch, logAppendTime: boolean, topic: string, partition: number): Message
   messageOffset(message: Message): number
   makeBatch(
     topic: string,
@@ -418,9 +418,13 @@ export class GroupConsumer<Message, Batch extends BatchView<Message>> {
     const log = this.#broker.findTopic(topic)?.partitions[partition]
     if (log === undefined) return
     const committed = this.#broker.groups.committedOffset(this.#options.groupId, topic, partition)
-    if (committed !== undefined) this.#committed.set(topic, partition, committed.offset)
     const valid = committed !== undefined && committed.offset >= 0
-    this.#resolved.set(topic, partition, valid ? committed.offset : this.#defaultOffset(topic, log))
+    const position = valid ? committed.offset : this.#defaultOffset(topic, log)
+    // As KafkaJS's resolveOffsets: the default position counts as committed locally (not on the
+    // broker), so a partition nothing was consumed from is neither listed by uncommittedOffsets()
+    // nor auto-committed.
+    this.#committed.set(topic, partition, position)
+    this.#resolved.set(topic, partition, position)
   }
 
   #defaultOffset(topic: string, log: PartitionLog): number {
@@ -684,7 +688,7 @@ export class GroupConsumer<Message, Batch extends BatchView<Message>> {
         isolation,
       })
       if (read.nextOffset <= offset) continue
-      const messages = this.#toMessages(read.batches, offset, log.config.timestampType === 'LogAppendTime')
+      const messages = this.#toMessages(read.batches, offset, log.config.timestampType === 'LogAppendTime', topic, partition)
       for (const batch of read.batches) bytesLeft -= batch.sizeBytes
       batches.push(
         this.#face.makeBatch(topic, partition, read.highWatermark, messages, offset, read.nextOffset),
@@ -693,7 +697,7 @@ export class GroupConsumer<Message, Batch extends BatchView<Message>> {
     return { batches, targets, waitMs }
   }
 
-  #toMessages(batches: readonly RecordBatch[], fromOffset: number, logAppendTime: boolean): Message[] {
+  #toMessages(batches: readonly RecordBatch[], fromOffset: number, logAppendTime: boolean, topic: string, partition: number): Message[] {
     const face = this.#face
     const messages: Message[] = []
     for (const batch of batches) {
@@ -703,7 +707,7 @@ export class GroupConsumer<Message, Batch extends BatchView<Message>> {
       for (let index = 0; index < records.length; index++) {
         const record = records[index]!
         const offset = batch.baseOffset + record.offsetDelta
-        if (offset >= fromOffset) messages.push(face.toMessage(record, offset, batch, logAppendTime))
+        if (offset >= fromOffset) messages.push(face.toMessage(record, offset, batch, logAppendTime, topic, partition))
       }
     }
     return messages
