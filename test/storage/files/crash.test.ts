@@ -1,0 +1,153 @@
+/**
+ * Real crash tests: a child process (crash-child.ts) appends with fsync 'always' and reports each
+ * acknowledged batch; this test SIGKILLs it at a random moment and reopens the directory. Every
+ * acknowledged batch must be there, intact and in order, and nothing may fail its CRC. The same
+ * directory is killed again and again, so recovery also runs on recovered logs.
+ *
+ * A few kills run in the normal suite. The full run is 50 kills:
+ *   KAFKALITE_CRASH_KILLS=50 npx vitest run test/storage/files/crash.test.ts
+ */
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { isDeepStrictEqual } from 'node:util'
+import { afterAll, describe, expect, it } from 'vitest'
+import type { RecordBatch } from '../../../src/common/record.js'
+import { fileStorage } from '../../../src/storage/files/index.js'
+import { readAll } from '../storage-contract.js'
+import { crashRecordKey, crashRecordValue } from './crash-child.js'
+import { type LogLine, removeTemporaryDirectories, temporaryDirectory } from './helpers.js'
+
+afterAll(removeTemporaryDirectories)
+
+const KILLS = Number(process.env.KAFKALITE_CRASH_KILLS ?? 3)
+const CHILD = fileURLToPath(new URL('./crash-child.ts', import.meta.url))
+const REPOSITORY = fileURLToPath(new URL('../../../', import.meta.url))
+/** How long after the child is ready it may be killed: a random moment in this window. */
+const KILL_WINDOW_MS = { min: 30, max: 500 }
+
+interface Acknowledgement {
+  readonly partition: number
+  readonly baseOffset: number
+  readonly nextOffset: number
+}
+
+/** Runs the child until a random moment after it is ready, SIGKILLs it, returns what it acknowledged. */
+function runAndKill(
+  directory: string,
+  delayMs: number,
+): Promise<{ acknowledged: Acknowledgement[]; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, directory], {
+      cwd: REPOSITORY,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    const acknowledged: Acknowledgement[] = []
+    let pending = ''
+    let stderr = ''
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString()
+    })
+    child.stdout.on('data', (chunk: Buffer) => {
+      pending += chunk.toString()
+      const lines = pending.split('\n')
+      pending = lines.pop() ?? ''
+      for (const line of lines) {
+        if (line === 'ready') setTimeout(() => child.kill('SIGKILL'), delayMs)
+        const match = /^ack (\d) (\d+) (\d+)$/.exec(line)
+        if (match !== null)
+          acknowledged.push({
+            partition: Number(match[1]),
+            baseOffset: Number(match[2]),
+            nextOffset: Number(match[3]),
+          })
+      }
+    })
+    child.on('error', reject)
+    child.on('exit', (_code, signal) => {
+      if (signal !== 'SIGKILL') reject(new Error(`the child exited on its own: ${stderr}`))
+      else resolve({ acknowledged, stderr })
+    })
+  })
+}
+
+/** Problems found in one partition: acknowledged batches missing, records wrong, offsets out of order. */
+function checkPartition(
+  batches: readonly RecordBatch[],
+  partition: number,
+  acknowledged: readonly Acknowledgement[],
+): string[] {
+  const problems: string[] = []
+  let expectedOffset = 0
+  const present = new Map<number, number>()
+  for (const batch of batches) {
+    if (batch.baseOffset !== expectedOffset)
+      problems.push(`batch at ${batch.baseOffset}, expected ${expectedOffset}`)
+    for (const record of batch.records) {
+      const offset = batch.baseOffset + record.offsetDelta
+      const intact =
+        isDeepStrictEqual(record.key, crashRecordKey(partition, offset)) &&
+        isDeepStrictEqual(record.value, crashRecordValue(partition, offset)) &&
+        isDeepStrictEqual(record.headers, [{ key: 'offset', value: Buffer.from(String(offset)) }])
+      if (!intact) problems.push(`record ${offset} of partition ${partition} is not what was written`)
+    }
+    present.set(batch.baseOffset, batch.baseOffset + batch.lastOffsetDelta + 1)
+    expectedOffset = batch.baseOffset + batch.lastOffsetDelta + 1
+  }
+  for (const ack of acknowledged) {
+    if (ack.partition !== partition) continue
+    if (present.get(ack.baseOffset) !== ack.nextOffset)
+      problems.push(
+        `acknowledged batch ${ack.baseOffset}..${ack.nextOffset - 1} of partition ${partition} is missing`,
+      )
+  }
+  return problems
+}
+
+describe('crash safety under SIGKILL (fsync always)', () => {
+  it(`keeps every acknowledged batch intact and in order across ${KILLS} kills`, {
+    timeout: 20_000 + KILLS * 4_000,
+  }, async () => {
+    const directory = temporaryDirectory('kafkalite-crash-')
+    const acknowledged: Acknowledgement[] = []
+    for (let kill = 0; kill < KILLS; kill++) {
+      const delayMs =
+        KILL_WINDOW_MS.min + Math.floor(Math.random() * (KILL_WINDOW_MS.max - KILL_WINDOW_MS.min))
+      const run = await runAndKill(directory, delayMs)
+      for (const ack of run.acknowledged) acknowledged.push(ack)
+
+      const lines: LogLine[] = []
+      const storage = fileStorage({
+        directory,
+        fsync: 'always',
+        logger: (level, message) => lines.push({ level, message }),
+      })
+      storage.open()
+      const problems: string[] = []
+      for (const partition of [0, 1]) {
+        try {
+          problems.push(
+            ...checkPartition(
+              readAll(storage.openPartition('crash', partition), 0, 256 * 1024),
+              partition,
+              acknowledged,
+            ),
+          )
+        } catch (error) {
+          problems.push(`reading partition ${partition} failed: ${String(error)}`)
+        }
+      }
+      await storage.close()
+      const suspicious = lines.filter((line) =>
+        /corrupt|unreadable|damaged|does not match/.test(line.message),
+      )
+      expect({ kill, delayMs, problems, suspicious, stderr: run.stderr }).toEqual({
+        kill,
+        delayMs,
+        problems: [],
+        suspicious: [],
+        stderr: '',
+      })
+    }
+    expect(acknowledged.length).toBeGreaterThan(KILLS)
+  })
+})
