@@ -1,0 +1,435 @@
+/**
+ * The engine's end-to-end cost per record, side by side in one run (issue 2):
+ *
+ * - floor: records pushed in batches of 100 into chunked arrays, handed to a reader that awaits
+ *   one promise per batch;
+ * - eventemitter3: each record emitted to one listener (what a user would pick instead; keeps nothing);
+ * - engine: batches of 100 appended to an 8-partition topic, one waiting reader woken per batch
+ *   reading them back by offset (broker.waitForData + log.read).
+ *
+ * Then the engine's cost as topics (1 / 10,000), partitions (1 / 1,000) and retained records
+ * (10³ / 10⁷) grow, and heap bytes per retained record. Records are built before timing starts.
+ *
+ * Run: node --expose-gc --import tsx bench/engine.bench.ts
+ */
+import { spawnSync } from 'node:child_process'
+import { getHeapStatistics } from 'node:v8'
+import { EventEmitter } from 'eventemitter3'
+import { RECORD_OVERHEAD_BYTES, type StoredRecord } from '../src/common/record.js'
+import { Broker } from '../src/engine/broker.js'
+import { IsolationLevel, type PartitionLog } from '../src/engine/partition-log.js'
+import {
+  type BenchResult,
+  type BenchVariant,
+  collectGarbage,
+  consume,
+  printChecksum,
+  printEnvironment,
+  printResults,
+  printTarget,
+  retainedHeapBytes,
+  runBench,
+  variant,
+} from './util/run-bench.js'
+
+const HEAP_NEEDED_MB = 8192
+if (
+  getHeapStatistics().heap_size_limit < (HEAP_NEEDED_MB / 2) * 2 ** 20 * 1.5 &&
+  process.env.KAFKALITE_BENCH_CHILD !== '1'
+) {
+  // 10⁷ retained records need a bigger heap than Node's default: run again with one.
+  const child = spawnSync(
+    process.execPath,
+    [...process.execArgv, `--max-old-space-size=${HEAP_NEEDED_MB}`, ...process.argv.slice(1)],
+    { stdio: 'inherit', env: { ...process.env, KAFKALITE_BENCH_CHILD: '1' } },
+  )
+  process.exit(child.status ?? 1)
+}
+
+const BATCH_SIZE = 100
+const RECORDS_PER_ITERATION = 200_000
+const ITERATIONS = 15
+const WARMUP_ITERATIONS = 3
+const VALUE = 'small-event-value'
+const READ_OPTIONS = { maxBytes: 1 << 20, isolation: IsolationLevel.ReadUncommitted } as const
+const WAIT_MS = 60_000
+
+/** Batches of small records, built before any timing. */
+function buildBatches(recordCount: number): StoredRecord[][] {
+  const batches: StoredRecord[][] = []
+  const timestamp = Date.now()
+  for (let first = 0; first < recordCount; first += BATCH_SIZE) {
+    const batch: StoredRecord[] = []
+    for (let delta = 0; delta < BATCH_SIZE; delta++) {
+      batch.push({
+        offsetDelta: delta,
+        timestamp,
+        key: null,
+        value: VALUE,
+        headers: null,
+        sizeBytes: RECORD_OVERHEAD_BYTES + VALUE.length,
+      })
+    }
+    batches.push(batch)
+  }
+  return batches
+}
+
+const yieldToReader = (): Promise<void> => Promise.resolve()
+
+// ── floor ────────────────────────────────────────────────────────────────────────────────────
+
+const CHUNK_RECORDS = 4096
+
+/** The minimal log: records pushed into fixed-size chunk arrays; a reader parked on one promise. */
+async function floorIteration(batches: readonly StoredRecord[][]): Promise<number> {
+  const chunks: StoredRecord[][] = [[]]
+  let written = 0
+  let wake: (() => void) | null = null
+  const total = batches.length * BATCH_SIZE
+  const reader = (async () => {
+    let read = 0
+    let sum = 0
+    while (read < total) {
+      if (read === written) await new Promise<void>((resolve) => (wake = resolve))
+      while (read < written) {
+        const record = chunks[Math.floor(read / CHUNK_RECORDS)]![read % CHUNK_RECORDS]!
+        sum += record.offsetDelta
+        read++
+      }
+    }
+    return sum
+  })()
+  let chunk = chunks[0]!
+  for (const batch of batches) {
+    for (const record of batch) {
+      if (chunk.length === CHUNK_RECORDS) chunks.push((chunk = []))
+      chunk.push(record)
+    }
+    written += batch.length
+    const resume = wake as (() => void) | null
+    wake = null
+    resume?.()
+    await yieldToReader()
+  }
+  return reader
+}
+
+// ── eventemitter3 ────────────────────────────────────────────────────────────────────────────
+
+function emitterIteration(
+  emitter: EventEmitter,
+  batches: readonly StoredRecord[][],
+  state: { sum: number },
+): number {
+  state.sum = 0
+  for (const batch of batches) for (const record of batch) emitter.emit('record', record)
+  return state.sum
+}
+
+// ── engine ───────────────────────────────────────────────────────────────────────────────────
+
+interface EngineState {
+  readonly broker: Broker
+  readonly topic: string
+  readonly logs: readonly PartitionLog[]
+  /** Records to leave in each partition after an iteration (retained-records runs). */
+  readonly retainPerPartition: number
+}
+
+function engineState(options: {
+  partitions: number
+  prefillRecords?: number
+  config?: Record<string, string | number>
+}): EngineState {
+  const broker = new Broker({ random: () => 0.5 })
+  const topic = 'bench'
+  broker.createTopic(topic, {
+    partitions: options.partitions,
+    config: { 'retention.ms': -1, ...options.config },
+  })
+  const logs = broker
+    .describeTopic(topic)
+    .partitions.map((partition) => broker.log(topic, partition.partition))
+  const prefill = options.prefillRecords ?? 0
+  if (prefill > 0) {
+    const batches = buildBatches(prefill)
+    for (let index = 0; index < batches.length; index++)
+      broker.append(topic, index % options.partitions, { records: batches[index]! })
+  }
+  return { broker, topic, logs, retainPerPartition: Math.floor(prefill / options.partitions) }
+}
+
+/** Drops what an iteration appended, keeping `retainPerPartition` records (whole segments only). */
+function trim(state: EngineState): void {
+  for (const log of state.logs) {
+    const keepFrom = log.highWatermark - state.retainPerPartition
+    if (keepFrom > log.logStartOffset) state.broker.deleteRecords(state.topic, log.partition, keepFrom)
+  }
+}
+
+/** Reads every record in [offset, highWatermark) of one log; returns [next offset, checksum, records]. */
+function drain(log: PartitionLog, offset: number): [number, number, number] {
+  const result = log.read(offset, READ_OPTIONS)
+  let sum = 0
+  let count = 0
+  for (const batch of result.batches) {
+    const records = batch.records
+    for (let index = 0; index < records.length; index++) {
+      const record = records[index]!
+      if (batch.baseOffset + record.offsetDelta < offset) continue
+      sum += record.offsetDelta
+      count++
+    }
+  }
+  return [result.nextOffset, sum, count]
+}
+
+/** One reader over every partition: waits, reads each partition that has data, waits again. */
+async function engineIteration(state: EngineState, batches: readonly StoredRecord[][]): Promise<number> {
+  const { broker, logs, topic } = state
+  const total = batches.length * BATCH_SIZE
+  const offsets = logs.map((log) => log.highWatermark)
+  const reader = (async () => {
+    let read = 0
+    let sum = 0
+    while (read < total) {
+      let found = false
+      for (let partition = 0; partition < logs.length; partition++) {
+        const log = logs[partition]!
+        while (offsets[partition]! < log.highWatermark) {
+          const [next, partial, count] = drain(log, offsets[partition]!)
+          offsets[partition] = next
+          sum += partial
+          read += count
+          found = true
+        }
+      }
+      if (!found) {
+        await broker.waitForData(
+          logs.map((log, partition) => ({ log, offset: offsets[partition]!, readCommitted: false })),
+          WAIT_MS,
+        )
+      }
+    }
+    return sum
+  })()
+  const partitions = logs.length
+  for (let index = 0; index < batches.length; index++) {
+    broker.append(topic, index % partitions, { records: batches[index]! })
+    await yieldToReader()
+  }
+  return reader
+}
+
+// ── one parked reader per partition (scale runs) ─────────────────────────────────────────────
+
+interface FleetState {
+  readonly broker: Broker
+  readonly targets: readonly { topic: string; log: PartitionLog }[]
+  cursor: number
+  read: number
+  sum: number
+  onRead: (() => void) | null
+  /** Set at teardown; closing the broker then wakes every parked reader so it can see this. */
+  stopped: boolean
+}
+
+/** `topics` topics of `partitions` partitions each, a reader parked on every partition. */
+function fleetState(topics: number, partitions: number): FleetState {
+  const broker = new Broker({ random: () => 0.5 })
+  const targets: { topic: string; log: PartitionLog }[] = []
+  for (let index = 0; index < topics; index++) {
+    const topic = `bench-${index}`
+    broker.createTopic(topic, { partitions, config: { 'retention.ms': -1 } })
+    for (let partition = 0; partition < partitions; partition++)
+      targets.push({ topic, log: broker.log(topic, partition) })
+  }
+  const state: FleetState = { broker, targets, cursor: 0, read: 0, sum: 0, onRead: null, stopped: false }
+  for (const target of targets) void partitionReader(state, target.log)
+  return state
+}
+
+async function partitionReader(state: FleetState, log: PartitionLog): Promise<void> {
+  let offset = log.highWatermark
+  while (!state.stopped) {
+    if (offset >= log.highWatermark) {
+      await state.broker.waitForData([{ log, offset, readCommitted: false }], WAIT_MS)
+      continue
+    }
+    const [next, partial, count] = drain(log, offset)
+    offset = next
+    state.sum += partial
+    state.read += count
+    state.onRead?.()
+  }
+}
+
+/** Appends round-robin over every partition of every topic; resolves when the readers have read it all. */
+async function fleetIteration(state: FleetState, batches: readonly StoredRecord[][]): Promise<number> {
+  const target = state.read + batches.length * BATCH_SIZE
+  const done = new Promise<void>((resolve) => {
+    state.onRead = () => {
+      if (state.read >= target) resolve()
+    }
+  })
+  const targets = state.targets
+  for (const batch of batches) {
+    const next = targets[state.cursor]!
+    state.cursor = (state.cursor + 1) % targets.length
+    state.broker.append(next.topic, next.log.partition, { records: batch })
+    await yieldToReader()
+  }
+  await done
+  return state.sum
+}
+
+function trimFleet(state: FleetState): void {
+  for (const { topic, log } of state.targets) {
+    if (log.highWatermark > log.logStartOffset) state.broker.deleteRecords(topic, log.partition, -1)
+  }
+}
+
+// ── runs ─────────────────────────────────────────────────────────────────────────────────────
+
+function engineVariant(
+  name: string,
+  make: () => EngineState,
+  batches: StoredRecord[][],
+): BenchVariant<unknown> {
+  return variant<EngineState>({
+    name,
+    recordsPerIteration: RECORDS_PER_ITERATION,
+    setup: make,
+    run: (state) => engineIteration(state, batches),
+    afterEach: trim,
+    teardown: (state) => state.broker.close(),
+  })
+}
+
+function fleetVariant(
+  name: string,
+  topics: number,
+  partitions: number,
+  batches: StoredRecord[][],
+): BenchVariant<unknown> {
+  return variant<FleetState>({
+    name,
+    recordsPerIteration: RECORDS_PER_ITERATION,
+    setup: () => fleetState(topics, partitions),
+    run: (state) => fleetIteration(state, batches),
+    afterEach: trimFleet,
+    teardown: async (state) => {
+      state.stopped = true
+      await state.broker.close()
+    },
+  })
+}
+
+function ratio(results: readonly BenchResult[], big: number, small: number): number {
+  return results[big]!.medianNsPerRecord / results[small]!.medianNsPerRecord
+}
+
+function flatness(description: string, results: readonly BenchResult[]): void {
+  const change = ratio(results, 1, 0) - 1
+  printTarget(description, Math.abs(change) <= 0.25, `${(change * 100).toFixed(1)} % (target within ±25 %)`)
+}
+
+async function main(): Promise<void> {
+  printEnvironment()
+  const options = { iterations: ITERATIONS, warmupIterations: WARMUP_ITERATIONS }
+  console.log(
+    `${RECORDS_PER_ITERATION} records per iteration in batches of ${BATCH_SIZE}; ${WARMUP_ITERATIONS} warm-up + ${ITERATIONS} timed rounds, variants interleaved`,
+  )
+  const batches = buildBatches(RECORDS_PER_ITERATION)
+
+  const emitter = new EventEmitter()
+  const emitterState = { sum: 0 }
+  emitter.on('record', (record: StoredRecord) => {
+    emitterState.sum += record.offsetDelta
+  })
+  const main = await runBench({ title: 'end to end', ...options }, [
+    {
+      name: 'floor (chunked arrays, 1 promise per batch)',
+      recordsPerIteration: RECORDS_PER_ITERATION,
+      run: () => floorIteration(batches),
+    },
+    {
+      name: 'eventemitter3 (emit per record, keeps nothing)',
+      recordsPerIteration: RECORDS_PER_ITERATION,
+      run: () => emitterIteration(emitter, batches, emitterState),
+    },
+    engineVariant('engine (8 partitions, waiting reader)', () => engineState({ partitions: 8 }), batches),
+  ])
+  printResults('End to end: append in batches of 100, read back by a reader woken per batch', main)
+
+  const topics = await runBench({ title: 'topics', ...options }, [
+    fleetVariant('1 topic, 1 parked reader', 1, 1, batches),
+    fleetVariant('10,000 topics, 10,000 parked readers', 10_000, 1, batches),
+  ])
+  printResults('Engine cost vs topics (1 partition each, one parked reader per partition)', topics)
+
+  const partitions = await runBench({ title: 'partitions', ...options }, [
+    fleetVariant('1 partition, 1 parked reader', 1, 1, batches),
+    fleetVariant('1,000 partitions, 1,000 parked readers', 1, 1_000, batches),
+  ])
+  printResults('Engine cost vs partitions (one topic, one parked reader per partition)', partitions)
+
+  const segmentConfig = { 'segment.bytes': 65_536 }
+  const retained = await runBench({ title: 'retained', ...options }, [
+    engineVariant(
+      '10³ records retained',
+      () => engineState({ partitions: 8, prefillRecords: 1_000, config: segmentConfig }),
+      batches,
+    ),
+    engineVariant(
+      '10⁷ records retained',
+      () => engineState({ partitions: 8, prefillRecords: 10_000_000, config: segmentConfig }),
+      batches,
+    ),
+  ])
+  printResults(
+    'Engine cost vs retained records (8 partitions, 64 KiB segments, trimmed back after each round)',
+    retained,
+  )
+
+  collectGarbage()
+  const heapRecords = 1_000_000
+  const plainBytes = retainedHeapBytes(heapRecords, () => buildBatches(heapRecords))
+  let heapBroker: Broker | undefined
+  const engineBytes = retainedHeapBytes(heapRecords, () => {
+    const state = engineState({ partitions: 8 })
+    const built = buildBatches(heapRecords)
+    for (let index = 0; index < built.length; index++)
+      state.broker.append(state.topic, index % 8, { records: built[index]! })
+    heapBroker = state.broker
+    return state
+  })
+  consume(heapBroker?.log('bench', 0).highWatermark ?? 0)
+  const overhead = engineBytes - plainBytes
+  console.log(`\nHeap per retained record (${heapRecords.toLocaleString('en')} records, 8 partitions)`)
+  console.log(`  record objects in plain arrays of 100: ${plainBytes.toFixed(1)} bytes/record`)
+  console.log(`  the same records retained by the engine: ${engineBytes.toFixed(1)} bytes/record`)
+  console.log(`  engine overhead: ${overhead.toFixed(1)} bytes/record`)
+
+  console.log('\nTargets')
+  const floor = main[0]!
+  const engine = main[2]!
+  const share = floor.medianNsPerRecord / engine.medianNsPerRecord
+  printTarget(
+    'engine end to end ≥ 1/3 of the floor rate',
+    share >= 1 / 3,
+    `${(share * 100).toFixed(0)} % of the floor (target ≥ 33 %)`,
+  )
+  printTarget(
+    'heap overhead ≤ 64 bytes per retained record',
+    overhead <= 64,
+    `${overhead.toFixed(1)} bytes/record`,
+  )
+  flatness('per-record cost 1 → 10,000 topics', topics)
+  flatness('per-record cost 1 → 1,000 partitions', partitions)
+  flatness('per-record cost 10³ → 10⁷ retained records', retained)
+  printChecksum()
+}
+
+await main()
