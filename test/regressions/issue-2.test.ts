@@ -126,3 +126,31 @@ describe('compaction: each closed segment read the rest of the log', () => {
     expect(readAll(log)).toHaveLength(7)
   })
 })
+
+describe('groups: committed offsets of a deleted topic came back after a restart', () => {
+  // deleteTopic forgot the offsets in memory only; __consumer_offsets still held them, so the
+  // next Broker on the same Storage replayed them onto a new topic of the same name. Kafka writes
+  // tombstones for the deleted partitions' offsets.
+  it('writes tombstones so a new Broker on the same Storage does not resurrect them', () => {
+    const storage = memoryStorage()
+    const first = new Broker({ clock: new ManualClock(), storage })
+    first.createTopic('t', { partitions: 2 })
+    first.createTopic('kept')
+    first.groups.commitOffsets({
+      groupId: 'g',
+      memberId: '',
+      generationId: -1,
+      offsets: [
+        { topic: 't', partition: 0, offset: 5 },
+        { topic: 't', partition: 1, offset: 6 },
+        { topic: 'kept', partition: 0, offset: 7 },
+      ],
+    })
+    first.deleteTopic('t')
+    expect(first.groups.committedOffset('g', 't', 0)).toBeUndefined()
+    const second = new Broker({ clock: new ManualClock(), storage })
+    expect(second.groups.committedOffset('g', 't', 0)).toBeUndefined()
+    expect(second.groups.committedOffset('g', 't', 1)).toBeUndefined()
+    expect(second.groups.committedOffset('g', 'kept', 0)?.offset).toBe(7)
+  })
+})

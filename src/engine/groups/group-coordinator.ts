@@ -488,7 +488,18 @@ export class GroupCoordinator {
 
   /** Drops every group's committed offsets for a deleted topic. */
   forgetTopic(topic: string): void {
-    for (const group of this.#groups.values()) group.offsets.deleteTopic(topic)
+    const nowMs = this.#broker.clock.now()
+    const records: StoredRecord[] = []
+    for (const group of this.#groups.values()) {
+      const partitions = group.offsets.topic(topic)
+      if (partitions === undefined) continue
+      // Tombstones, as Kafka writes them, so a replay of __consumer_offsets does not bring these back.
+      for (const partition of partitions.keys()) {
+        records.push(offsetCommitRecord({ group: group.groupId, topic, partition }, null, records.length, nowMs))
+      }
+      group.offsets.deleteTopic(topic)
+    }
+    this.#writeOffsetRecords(records)
   }
 
   close(): void {
