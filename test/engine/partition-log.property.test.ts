@@ -24,7 +24,7 @@ const operation: fc.Arbitrary<Operation> = fc.oneof(
     weight: 3,
     arbitrary: fc.record({
       kind: fc.constant('read' as const),
-      at: fc.double({ min: 0, max: 1, noNaN: true }),
+      at: fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
       maxBytes: fc.integer({ min: 1, max: 3000 }),
     }),
   },
@@ -32,7 +32,7 @@ const operation: fc.Arbitrary<Operation> = fc.oneof(
     weight: 1,
     arbitrary: fc.record({
       kind: fc.constant('deleteRecords' as const),
-      at: fc.double({ min: 0, max: 1, noNaN: true }),
+      at: fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
     }),
   },
 )

@@ -154,3 +154,23 @@ describe('groups: committed offsets of a deleted topic came back after a restart
     expect(second.groups.committedOffset('g', 'kept', 0)?.offset).toBe(7)
   })
 })
+
+describe('groups: a join with an unknown member id created a phantom group', () => {
+  // joinGroup created the group before checking the member id, so a rejected join left an Empty
+  // group behind in listGroups(). Kafka creates a group only for a new member (empty member id).
+  it('rejects with UNKNOWN_MEMBER_ID and leaves no group behind', async () => {
+    const broker = new Broker({ clock: new ManualClock() })
+    const join = broker.groups.joinGroup({
+      groupId: 'new',
+      memberId: 'ghost',
+      clientId: 'c',
+      sessionTimeoutMs: 1000,
+      rebalanceTimeoutMs: 1000,
+      protocolType: 'consumer',
+      protocols: [{ name: 'roundrobin', metadata: null }],
+    })
+    await expect(join).rejects.toMatchObject({ code: 'UNKNOWN_MEMBER_ID', memberId: 'ghost', groupId: 'new' })
+    expect(broker.groups.listGroups()).toEqual([])
+    expect(broker.groups.describeGroup('new').state).toBe('Dead')
+  })
+})

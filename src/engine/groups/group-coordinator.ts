@@ -137,6 +137,8 @@ export class GroupCoordinator {
           value: request.sessionTimeoutMs,
         })
       }
+      // As Kafka: only a new member (empty id) creates a group; a known id for a missing group is unknown.
+      if (request.memberId !== '' && !this.#groups.has(request.groupId)) throw unknownMember(request.groupId, request.memberId)
       const group = this.#groupForJoin(request.groupId)
       const member = this.#memberForJoin(group, request)
       return new Promise<JoinGroupResult>((resolve, reject) => {
