@@ -440,6 +440,34 @@ export function runStorageContract(
       })
     })
 
+    it('round-trips a batch of only Buffers and nulls (what the KafkaJS face stores) exactly', async () => {
+      const storage = await fresh()
+      const partition = storage.openPartition('buffers', 0)
+      const headers = (offset: number): Header[] | null =>
+        offset % 3 === 0
+          ? null
+          : [
+              { key: 'trace-id', value: Buffer.from(`trace-${offset}`) },
+              { key: 'trace-id', value: null },
+              { key: 'ключ ✓', value: Buffer.alloc(0) },
+            ]
+      const batch = testBatch(0, {
+        recordCount: 6,
+        key: (offset) => (offset % 2 === 0 ? null : Buffer.from([offset, 0, 255])),
+        value: (offset) =>
+          offset === 4 ? null : offset === 5 ? Buffer.alloc(0) : Buffer.alloc(300 + offset, offset),
+        headers,
+      })
+      partition.append(batch)
+      await checkNowAndAfterReopen(storage, (current) => {
+        const read = current.openPartition('buffers', 0).read(0, Number.POSITIVE_INFINITY)
+        expect(read).toStrictEqual([batch])
+        for (const record of (read[0] as RecordBatch).records) {
+          if (record.value !== null) expect(Buffer.isBuffer(record.value)).toBe(true)
+        }
+      })
+    })
+
     it('reads a log back in small pieces exactly as written', async () => {
       const storage = await fresh()
       const partition = storage.openPartition('pieces', 0)

@@ -19,18 +19,22 @@
  * 36      8     producerId       f64 (-1: none)
  * 44      4     producerEpoch    i32
  * 48      4     baseSequence     i32
- * 52      1     flags            bit 0: transactional, bit 1: control
+ * 52      1     flags            bit 0: transactional, bit 1: control,
+ *                                bit 2: records in the binary layout (binary-records.ts)
  * 53      1     controlType      i8 (-1: not a control batch)
  * 54      4     recordCount      u32
  * 58      8     sizeBytes        f64 (the engine's byte count of the batch)
- * 66      …     records          msgpack: [[offsetDelta, timestamp, key, value, headers, sizeBytes], …]
- *                                headers: null or a flat [key, value, key, value, …] array
+ * 66      …     records          binary layout when every key, value and header value is a Buffer
+ *                                or null (the KafkaJS face); otherwise msgpack:
+ *                                [[offsetDelta, timestamp, key, value, headers, sizeBytes], …]
+ *                                with headers null or a flat [key, value, key, value, …] array
  * ```
  */
 import { Packr } from 'msgpackr'
 import { assert } from '../../common/assert.js'
 import { KafkaliteError } from '../../common/errors.js'
 import type { ControlType, Header, RecordBatch, StoredRecord } from '../../common/record.js'
+import { binaryRecordsBytes, readBinaryRecords, writeBinaryRecords } from './binary-records.js'
 import { allocateFrame, FRAME_HEADER_BYTES, sealFrame } from './frame.js'
 
 /** Bytes of the fixed batch header at the start of a batch payload. */
@@ -38,6 +42,7 @@ export const BATCH_HEADER_BYTES = 66
 
 const FLAG_TRANSACTIONAL = 1
 const FLAG_CONTROL = 2
+const FLAG_BINARY_RECORDS = 4
 
 /**
  * The one Packr of kafkalite, every option spelled out (msgpackr's defaults are not ours to inherit):
@@ -88,13 +93,30 @@ export function newBatchHeader(): BatchHeader {
  */
 export function encodeBatchFrame(batch: RecordBatch): Buffer {
   const records = batch.records
+  for (let index = 0; index < records.length; index++) {
+    const offsetDelta = (records[index] as StoredRecord).offsetDelta
+    assert(offsetDelta >= 0 && offsetDelta <= batch.lastOffsetDelta, 'records lie within their batch')
+  }
+  const binaryBytes = binaryRecordsBytes(records)
+  let frame: Buffer
+  if (binaryBytes >= 0) {
+    frame = allocateFrame(BATCH_HEADER_BYTES + binaryBytes)
+    writeBinaryRecords(frame, FRAME_HEADER_BYTES + BATCH_HEADER_BYTES, records)
+  } else {
+    const packed = packRecords(batch)
+    frame = allocateFrame(BATCH_HEADER_BYTES + packed.length)
+    frame.set(packed, FRAME_HEADER_BYTES + BATCH_HEADER_BYTES)
+  }
+  writeBatchHeader(frame, batch, binaryBytes >= 0)
+  sealFrame(frame)
+  return frame
+}
+
+function packRecords(batch: RecordBatch): Uint8Array {
+  const records = batch.records
   const rows: unknown[] = new Array(records.length)
   for (let index = 0; index < records.length; index++) {
     const record = records[index] as StoredRecord
-    assert(
-      record.offsetDelta >= 0 && record.offsetDelta <= batch.lastOffsetDelta,
-      'records lie within their batch',
-    )
     rows[index] = [
       record.offsetDelta,
       record.timestamp,
@@ -104,9 +126,8 @@ export function encodeBatchFrame(batch: RecordBatch): Buffer {
       record.sizeBytes,
     ]
   }
-  let packed: Uint8Array
   try {
-    packed = packr.pack(rows)
+    return packr.pack(rows)
   } catch (error) {
     throw new KafkaliteError(
       'STORAGE_ERROR',
@@ -118,7 +139,9 @@ export function encodeBatchFrame(batch: RecordBatch): Buffer {
       },
     )
   }
-  const frame = allocateFrame(BATCH_HEADER_BYTES + packed.length)
+}
+
+function writeBatchHeader(frame: Buffer, batch: RecordBatch, binaryRecords: boolean): void {
   const start = FRAME_HEADER_BYTES
   frame.writeDoubleLE(batch.baseOffset, start)
   frame.writeUInt32LE(batch.lastOffsetDelta, start + 8)
@@ -128,16 +151,14 @@ export function encodeBatchFrame(batch: RecordBatch): Buffer {
   frame.writeDoubleLE(batch.producerId, start + 36)
   frame.writeInt32LE(batch.producerEpoch, start + 44)
   frame.writeInt32LE(batch.baseSequence, start + 48)
-  frame.writeUInt8(
-    (batch.isTransactional ? FLAG_TRANSACTIONAL : 0) | (batch.isControl ? FLAG_CONTROL : 0),
-    start + 52,
-  )
+  const flags =
+    (batch.isTransactional ? FLAG_TRANSACTIONAL : 0) |
+    (batch.isControl ? FLAG_CONTROL : 0) |
+    (binaryRecords ? FLAG_BINARY_RECORDS : 0)
+  frame.writeUInt8(flags, start + 52)
   frame.writeInt8(batch.controlType ?? -1, start + 53)
-  frame.writeUInt32LE(records.length, start + 54)
+  frame.writeUInt32LE(batch.records.length, start + 54)
   frame.writeDoubleLE(batch.sizeBytes, start + 58)
-  frame.set(packed, start + BATCH_HEADER_BYTES)
-  sealFrame(frame)
-  return frame
 }
 
 /** Reads the fixed fields of the batch whose frame starts at `frameStart` into `into`. */
@@ -163,16 +184,10 @@ export function decodeBatchFrame(buffer: Buffer, frameStart: number, frameBytes:
   const controlType = buffer.readInt8(start + 53)
   const recordCount = buffer.readUInt32LE(start + 54)
   const recordBytes = Buffer.from(buffer.subarray(start + BATCH_HEADER_BYTES, frameStart + frameBytes))
-  let rows: unknown
-  try {
-    rows = packr.unpack(recordBytes)
-  } catch (error) {
-    throw corruptBatch(baseOffset, 'its records do not decode', error)
-  }
-  if (!Array.isArray(rows) || rows.length !== recordCount)
-    throw corruptBatch(baseOffset, 'its record count is wrong')
-  const records: StoredRecord[] = new Array(recordCount)
-  for (let index = 0; index < recordCount; index++) records[index] = decodeRecord(rows[index], baseOffset)
+  const records =
+    (flags & FLAG_BINARY_RECORDS) !== 0
+      ? readBinary(recordBytes, recordCount, baseOffset)
+      : unpackRecords(recordBytes, recordCount, baseOffset)
   return {
     baseOffset,
     lastOffsetDelta: buffer.readUInt32LE(start + 8),
@@ -188,6 +203,28 @@ export function decodeBatchFrame(buffer: Buffer, frameStart: number, frameBytes:
     records,
     sizeBytes: buffer.readDoubleLE(start + 58),
   }
+}
+
+function readBinary(recordBytes: Buffer, recordCount: number, baseOffset: number): StoredRecord[] {
+  try {
+    return readBinaryRecords(recordBytes, recordCount)
+  } catch (error) {
+    throw corruptBatch(baseOffset, (error as Error).message, error)
+  }
+}
+
+function unpackRecords(recordBytes: Buffer, recordCount: number, baseOffset: number): StoredRecord[] {
+  let rows: unknown
+  try {
+    rows = packr.unpack(recordBytes)
+  } catch (error) {
+    throw corruptBatch(baseOffset, 'its records do not decode', error)
+  }
+  if (!Array.isArray(rows) || rows.length !== recordCount)
+    throw corruptBatch(baseOffset, 'its record count is wrong')
+  const records: StoredRecord[] = new Array(recordCount)
+  for (let index = 0; index < recordCount; index++) records[index] = decodeRecord(rows[index], baseOffset)
+  return records
 }
 
 function decodeRecord(row: unknown, baseOffset: number): StoredRecord {

@@ -84,10 +84,16 @@ function checkPartition(
       problems.push(`batch at ${batch.baseOffset}, expected ${expectedOffset}`)
     for (const record of batch.records) {
       const offset = batch.baseOffset + record.offsetDelta
+      const value = crashRecordValue(partition, offset)
       const intact =
-        isDeepStrictEqual(record.key, crashRecordKey(partition, offset)) &&
-        isDeepStrictEqual(record.value, crashRecordValue(partition, offset)) &&
-        isDeepStrictEqual(record.headers, [{ key: 'offset', value: Buffer.from(String(offset)) }])
+        Buffer.isBuffer(record.key) &&
+        record.key.equals(crashRecordKey(partition, offset)) &&
+        (Buffer.isBuffer(value)
+          ? Buffer.isBuffer(record.value) && record.value.equals(value)
+          : isDeepStrictEqual(record.value, value)) &&
+        record.headers?.length === 1 &&
+        record.headers[0]?.key === 'offset' &&
+        String(record.headers[0]?.value) === String(offset)
       if (!intact) problems.push(`record ${offset} of partition ${partition} is not what was written`)
     }
     present.set(batch.baseOffset, batch.baseOffset + batch.lastOffsetDelta + 1)
