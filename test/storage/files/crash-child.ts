@@ -77,13 +77,13 @@ async function main(directory: string): Promise<void> {
   await Promise.all([0, 1, 2, 3].map(producer))
 }
 
-/** Rewrites the oldest closed segment with the same batches: exercises replaceSegment under kills. */
+/** Rewrites the oldest closed segment with its own batches (read with maxBytes = its size): exercises replaceSegment under kills. */
 function rewriteOldestSegment(partition: PartitionStore): void {
   const segments = partition.segments()
   if (segments.length < 2) return
   const oldest = segments[0] as (typeof segments)[number]
   const batches = partition
-    .read(oldest.baseOffset, Number.POSITIVE_INFINITY)
+    .read(oldest.baseOffset, oldest.sizeBytes)
     .filter((batch) => batch.baseOffset < oldest.nextOffset)
   partition.replaceSegment(oldest.baseOffset, batches)
 }
