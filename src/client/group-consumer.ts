@@ -79,7 +79,14 @@ export interface CommitRequest {
 
 /** What a face supplies to the shared loop. */
 export interface ConsumerFace<Message, Batch extends BatchView<Message>> {
-  toMessage(record: StoredRecord, offset: number, batch: RecordBatch, logAppendTime: boolean, topic: string, partition: number): Message
+  toMessage(
+    record: StoredRecord,
+    offset: number,
+    batch: RecordBatch,
+    logAppendTime: boolean,
+    topic: string,
+    partition: number,
+  ): Message
   messageOffset(message: Message): number
   makeBatch(
     topic: string,
@@ -153,6 +160,8 @@ export interface GroupConsumerOptions<Message, Batch extends BatchView<Message>>
 }
 
 const JOIN_ATTEMPTS_MAX = 1_000
+/** The loop yields a macrotask after this many consecutive fetches that found data. */
+const FETCHES_PER_YIELD = 16
 
 /** One run of a consumer: joins, fetches, delivers and commits until stopped. */
 export class GroupConsumer<Message, Batch extends BatchView<Message>> {
@@ -176,6 +185,8 @@ export class GroupConsumer<Message, Batch extends BatchView<Message>> {
   #consumingDone: Promise<void> = Promise.resolve()
   #finishConsuming: (() => void) | null = null
   #fetchCursor = 0
+  /** Consecutive fetches that found data since the loop last yielded to the event loop. */
+  #fetchesWithoutYield = 0
   /** Handlers or joins in progress; 0 means idle (for `broker.settled()`). */
   #busy = 0
   #unregister: (() => void) | null = null
@@ -635,8 +646,9 @@ export class GroupConsumer<Message, Batch extends BatchView<Message>> {
         nodeId: 0,
       }))
       if (batches.length === 0) {
+        this.#fetchesWithoutYield = 0
         await this.heartbeat()
-        if (!this.running || this.#rejoinNeeded || this.#seeks.size > 0) continue
+        if (!this.running || this.#rejoinNeeded || this.#hasAssignedSeek()) continue
         const controller = new AbortController()
         this.#wakeController = controller
         await this.#broker.waitForData(targets, waitMs, controller.signal)
@@ -644,7 +656,23 @@ export class GroupConsumer<Message, Batch extends BatchView<Message>> {
         continue
       }
       await this.#processBatches(batches)
+      // Fetching and handling settle in microtasks only; a loop that always finds data (a backlog,
+      // or a batch handler that resolves nothing) would starve timers and I/O for the whole
+      // process, which KafkaJS's network round-trips never do.
+      if (++this.#fetchesWithoutYield >= FETCHES_PER_YIELD) {
+        this.#fetchesWithoutYield = 0
+        await new Promise<void>((resolve) => setImmediate(resolve))
+      }
     }
+  }
+
+  /** A seek waits for the partition's next fetch; seeks of partitions not assigned here wait for an assignment. */
+  #hasAssignedSeek(): boolean {
+    if (this.#seeks.size === 0) return false
+    for (const [topic, partition] of this.#seeks.entries()) {
+      if (this.#options.subscriptionState.assigned().get(topic)?.includes(partition) === true) return true
+    }
+    return false
   }
 
   async #fetch(): Promise<{ batches: Batch[]; targets: WaitTarget[]; waitMs: number }> {
@@ -688,7 +716,13 @@ export class GroupConsumer<Message, Batch extends BatchView<Message>> {
         isolation,
       })
       if (read.nextOffset <= offset) continue
-      const messages = this.#toMessages(read.batches, offset, log.config.timestampType === 'LogAppendTime', topic, partition)
+      const messages = this.#toMessages(
+        read.batches,
+        offset,
+        log.config.timestampType === 'LogAppendTime',
+        topic,
+        partition,
+      )
       for (const batch of read.batches) bytesLeft -= batch.sizeBytes
       batches.push(
         this.#face.makeBatch(topic, partition, read.highWatermark, messages, offset, read.nextOffset),
@@ -697,7 +731,13 @@ export class GroupConsumer<Message, Batch extends BatchView<Message>> {
     return { batches, targets, waitMs }
   }
 
-  #toMessages(batches: readonly RecordBatch[], fromOffset: number, logAppendTime: boolean, topic: string, partition: number): Message[] {
+  #toMessages(
+    batches: readonly RecordBatch[],
+    fromOffset: number,
+    logAppendTime: boolean,
+    topic: string,
+    partition: number,
+  ): Message[] {
     const face = this.#face
     const messages: Message[] = []
     for (const batch of batches) {
@@ -707,7 +747,8 @@ export class GroupConsumer<Message, Batch extends BatchView<Message>> {
       for (let index = 0; index < records.length; index++) {
         const record = records[index]!
         const offset = batch.baseOffset + record.offsetDelta
-        if (offset >= fromOffset) messages.push(face.toMessage(record, offset, batch, logAppendTime, topic, partition))
+        if (offset >= fromOffset)
+          messages.push(face.toMessage(record, offset, batch, logAppendTime, topic, partition))
       }
     }
     return messages

@@ -9,6 +9,8 @@ import {
   type Consumer,
   type ConsumerConfig,
   type ConsumerGroupJoinEvent,
+  type ConsumerRunConfig,
+  type EachMessagePayload,
   Kafka,
   type KafkaConfig,
   type KafkaMessage,
@@ -193,4 +195,40 @@ export async function readMessages(
   await waitFor(() => received.length >= count, { what: `${count} messages from ${topic}` })
   await consumer.disconnect()
   return received
+}
+
+/** Options of {@link startCollecting}. */
+export interface CollectOptions {
+  readonly topics: (string | RegExp)[]
+  readonly groupId?: string
+  readonly fromBeginning?: boolean
+  readonly config?: Partial<ConsumerConfig>
+  readonly run?: Omit<ConsumerRunConfig, 'eachMessage' | 'eachBatch'>
+  /** Called for each message after it is recorded (may throw, may await). */
+  readonly onMessage?: (payload: EachMessagePayload) => Promise<void> | void
+}
+
+/** A running consumer that records every message it is handed, in delivery order. */
+export async function startCollecting(
+  cluster: TestCluster,
+  options: CollectOptions,
+): Promise<{ consumer: Consumer; received: ConsumedMessage[]; groupId: string }> {
+  const groupId = options.groupId ?? uniqueName('group')
+  const consumer = cluster.consumer({ groupId, ...options.config })
+  await consumer.connect()
+  await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? false })
+  const received: ConsumedMessage[] = []
+  await consumer.run({
+    ...options.run,
+    eachMessage: async (payload) => {
+      received.push({ topic: payload.topic, partition: payload.partition, message: payload.message })
+      await options.onMessage?.(payload)
+    },
+  })
+  return { consumer, received, groupId }
+}
+
+/** Values of consumed messages as strings. */
+export function valuesOf(messages: readonly ConsumedMessage[]): string[] {
+  return messages.map(({ message }) => String(message.value))
 }
