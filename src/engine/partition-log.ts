@@ -150,11 +150,26 @@ export class PartitionLog {
     if (records.length > LIMITS.recordsPerBatchMax) {
       throw limitExceeded('recordsPerBatchMax', LIMITS.recordsPerBatchMax, `${records.length} records in one batch`)
     }
+    if (records.length === 0) {
+      throw new KafkaliteError('INVALID_RECORD', `a batch for ${this.topic}-${this.partition} holds no records`, {
+        topic: this.topic,
+        partition: this.partition,
+        value: 0,
+      })
+    }
     let sizeBytes = BATCH_OVERHEAD_BYTES
     const compacted = this.#config.cleanupPolicy !== 'delete'
     for (let index = 0; index < records.length; index++) {
       const record = records[index] as StoredRecord
       sizeBytes += record.sizeBytes
+      // Offsets are contiguous: record i of a batch is at baseOffset + i (Kafka's LogValidator rejects anything else).
+      if (record.offsetDelta !== index) {
+        throw new KafkaliteError(
+          'INVALID_RECORD',
+          `record ${index} of a batch for ${this.topic}-${this.partition} has offset delta ${record.offsetDelta}, expected ${index}`,
+          { topic: this.topic, partition: this.partition, value: record.offsetDelta },
+        )
+      }
       if (compacted && (record.key === null || record.key === undefined)) {
         throw new KafkaliteError(
           'INVALID_RECORD',

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest'
-import { InvariantError } from '../../src/common/assert.js'
 import { LIMITS } from '../../src/common/limits.js'
 import { BATCH_OVERHEAD_BYTES, ControlType, type StoredRecord } from '../../src/common/record.js'
 import { IsolationLevel } from '../../src/engine/partition-log.js'
@@ -130,8 +129,24 @@ describe('PartitionLog append', () => {
     expect(log.highWatermark).toBe(0)
   })
 
-  it('treats an empty batch as a programmer error', () => {
-    expect(() => partitionLog().append({ records: [] }, 0)).toThrow(InvariantError)
+  it('rejects an empty batch with INVALID_RECORD', () => {
+    const log = partitionLog()
+    const error = caught(() => log.append({ records: [] }, 0))
+    expect(error.code).toBe('INVALID_RECORD')
+    expect(error.retriable).toBe(false)
+    expect(log.highWatermark).toBe(0)
+  })
+
+  it.each([
+    [[0, 0, 0], 0],
+    [[1, 2], 1],
+    [[0, 2], 2],
+  ])('rejects offset deltas %j with INVALID_RECORD carrying the bad delta %i', (deltas, bad) => {
+    const log = partitionLog()
+    const error = caught(() => log.append({ records: deltas.map((delta) => record(delta)) }, 0))
+    expect(error.code).toBe('INVALID_RECORD')
+    expect(error.value).toBe(bad)
+    expect(log.highWatermark).toBe(0)
   })
 })
 

@@ -174,3 +174,30 @@ describe('groups: a join with an unknown member id created a phantom group', () 
     expect(broker.groups.describeGroup('new').state).toBe('Dead')
   })
 })
+
+describe('produce: an empty part broke atomicity, and offset deltas were trusted', () => {
+  // validate() accepted an empty batch, then append() asserted, after earlier parts of the same
+  // produce() had been appended. And records with repeated or skipped offset deltas gave a
+  // batch several records at one offset, or gaps. Both are INVALID_RECORD before anything is appended.
+  it('rejects a produce with an empty part and appends nothing anywhere', () => {
+    const broker = new Broker({ clock: new ManualClock() })
+    broker.createTopic('a')
+    broker.createTopic('b')
+    const produce = () =>
+      broker.produce([
+        { topic: 'a', partition: 0, batch: { records: records(2) } },
+        { topic: 'b', partition: 0, batch: { records: [] } },
+      ])
+    expect(produce).toThrow(expect.objectContaining({ code: 'INVALID_RECORD', topic: 'b' }))
+    expect(broker.log('a', 0).highWatermark).toBe(0)
+  })
+
+  it('rejects records whose offset deltas are not 0, 1, 2 …', () => {
+    const broker = new Broker({ clock: new ManualClock() })
+    broker.createTopic('a')
+    expect(() => broker.append('a', 0, { records: [record(0), record(0), record(0)] })).toThrow(
+      expect.objectContaining({ code: 'INVALID_RECORD', value: 0 }),
+    )
+    expect(broker.log('a', 0).highWatermark).toBe(0)
+  })
+})
