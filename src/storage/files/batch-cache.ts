@@ -1,9 +1,9 @@
 /**
- * The bounded cache of decoded batches shared by every partition of one store, so that memory
- * stays bounded however large the log: batches are read from disk on demand and kept here, least
- * recently used first out, until `cacheBytes` is reached. A batch's cost is its frame's size on
- * disk (decoded objects take somewhat more; the bound is on what the log holds, not on V8's heap).
- * Appended batches go in too, so a consumer that follows producers reads from memory.
+ * The bounded cache of recently appended batches, shared by every partition of one store: a
+ * consumer that follows its producers reads them from memory, without a read or a decode. It holds
+ * at most `cacheBytes` (counted as frame bytes on disk; the decoded objects take somewhat more),
+ * least recently used first out. Everything else is read from disk on demand and not cached
+ * (segment-reader.ts says why), so memory stays bounded however large the log.
  */
 import type { RecordBatch } from '../../common/record.js'
 

@@ -30,7 +30,7 @@
  *                                with headers null or a flat [key, value, key, value, …] array
  * ```
  */
-import { Packr } from 'msgpackr'
+import { Packr, RESERVE_START_SPACE, RESET_BUFFER_MODE } from 'msgpackr'
 import { assert } from '../../common/assert.js'
 import { KafkaliteError } from '../../common/errors.js'
 import type { ControlType, Header, RecordBatch, StoredRecord } from '../../common/record.js'
@@ -88,7 +88,8 @@ export function newBatchHeader(): BatchHeader {
 }
 
 /**
- * Encodes a batch as a complete, sealed frame.
+ * Encodes a batch as a complete, sealed frame. The frame of a msgpack-encoded batch lives in the
+ * Packr's own reusable buffer (no copy): it is valid until the next call, so write it at once.
  * @throws KafkaliteError STORAGE_ERROR when a key, value or header value cannot be encoded
  */
 export function encodeBatchFrame(batch: RecordBatch): Buffer {
@@ -103,16 +104,15 @@ export function encodeBatchFrame(batch: RecordBatch): Buffer {
     frame = allocateFrame(BATCH_HEADER_BYTES + binaryBytes)
     writeBinaryRecords(frame, FRAME_HEADER_BYTES + BATCH_HEADER_BYTES, records)
   } else {
-    const packed = packRecords(batch)
-    frame = allocateFrame(BATCH_HEADER_BYTES + packed.length)
-    frame.set(packed, FRAME_HEADER_BYTES + BATCH_HEADER_BYTES)
+    frame = packRecordsAfterHeaders(batch)
   }
   writeBatchHeader(frame, batch, binaryBytes >= 0)
   sealFrame(frame)
   return frame
 }
 
-function packRecords(batch: RecordBatch): Uint8Array {
+/** msgpack of the records, preceded by room for the frame and batch headers, in the Packr's buffer. */
+function packRecordsAfterHeaders(batch: RecordBatch): Buffer {
   const records = batch.records
   const rows: unknown[] = new Array(records.length)
   for (let index = 0; index < records.length; index++) {
@@ -127,7 +127,11 @@ function packRecords(batch: RecordBatch): Uint8Array {
     ]
   }
   try {
-    return packr.pack(rows)
+    const packed = packr.pack(
+      rows,
+      RESERVE_START_SPACE | RESET_BUFFER_MODE | (FRAME_HEADER_BYTES + BATCH_HEADER_BYTES),
+    )
+    return Buffer.from(packed.buffer, packed.byteOffset, packed.length)
   } catch (error) {
     throw new KafkaliteError(
       'STORAGE_ERROR',

@@ -31,7 +31,10 @@ export interface FileStorageOptions {
   readonly fsyncIntervalMs?: number
   /** Open for inspection beside a writer: no lock, nothing written (default false). */
   readonly readOnly?: boolean
-  /** Bytes of decoded batches kept in memory for readers (default 16 MiB); the log on disk may be any size. */
+  /**
+   * Bytes of recently appended batches kept decoded for consumers that follow producers (default
+   * 16 MiB). Older batches are read from disk on demand, so the log may be any size.
+   */
   readonly cacheBytes?: number
   /** Log bytes between two sparse index entries (Kafka's index.interval.bytes, default 4096). */
   readonly indexIntervalBytes?: number

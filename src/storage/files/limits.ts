@@ -29,7 +29,7 @@ export const FILE_STORAGE_LIMITS = Object.freeze({
 export const FILE_STORAGE_DEFAULTS = Object.freeze({
   /** Period of `fsync: 'interval'`, in ms. */
   fsyncIntervalMs: 100,
-  /** Encoded bytes of decoded batches kept in memory for readers. */
+  /** Frame bytes of recently appended batches kept decoded for readers that follow producers. */
   cacheBytes: 16 * 1024 * 1024,
   /** Log bytes between two sparse index entries (Kafka's index.interval.bytes). */
   indexIntervalBytes: 4096,

@@ -163,7 +163,11 @@ function canStepOver(status: number): boolean {
   return status !== FrameStatus.Incomplete && status !== FrameStatus.BadLength
 }
 
-/** The batch of the frame the scanner is on, from the cache or decoded (and then cached). */
+/**
+ * The batch of the frame the scanner is on: from the cache, or decoded. Decoded batches are not
+ * cached: a reader catching up through old segments would only push the tail out of the cache and
+ * keep garbage alive long enough to reach V8's old space (measured: twice the RSS, half the speed).
+ */
 export function cachedOrDecoded(
   context: StorageContext,
   name: PartitionName,
@@ -187,7 +191,6 @@ export function cachedOrDecoded(
       },
     )
   }
-  context.cache.put(segment.cached, batch, scanner.position, scanner.frameBytes)
   return batch
 }
 
