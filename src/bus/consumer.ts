@@ -342,35 +342,35 @@ function busFace(
       })
   }
   return {
-    toMessage(
-      record: StoredRecord,
-      offset: number,
-      batch: RecordBatch,
-      _logAppendTime: boolean,
-      topic: string,
-      partition: number,
-    ) {
+    appendMessages(batch, fromOffset, _logAppendTime, topic, partition, into) {
       const definition = definitions.get(topic)
-      if (!validateOnRead || definition === undefined)
-        return toBusMessage(topic, partition, record, offset, batch, record.value) as Delivered
-      try {
-        const value = parseOrThrow(definition, 'value', definition.value, record.value, undefined, {
-          partition,
-          offset,
-        })
-        return toBusMessage(topic, partition, record, offset, batch, value) as Delivered
-      } catch (error) {
-        const invalid: InvalidRecord = {
-          topic,
-          partition,
-          offset,
-          error: error as EventValidationError,
-          raw: record.value,
+      const check = validateOnRead && definition !== undefined
+      for (const record of batch.records) {
+        const offset = batch.baseOffset + record.offsetDelta
+        if (offset < fromOffset) continue
+        if (!check) {
+          into.push(toBusMessage(topic, partition, record, offset, batch, record.value) as Delivered)
+          continue
         }
-        return {
-          ...toBusMessage(topic, partition, record, offset, batch, undefined),
-          [INVALID]: invalid,
-        } as Delivered
+        try {
+          const value = parseOrThrow(definition, 'value', definition.value, record.value, undefined, {
+            partition,
+            offset,
+          })
+          into.push(toBusMessage(topic, partition, record, offset, batch, value) as Delivered)
+        } catch (error) {
+          const invalid: InvalidRecord = {
+            topic,
+            partition,
+            offset,
+            error: error as EventValidationError,
+            raw: record.value,
+          }
+          into.push({
+            ...toBusMessage(topic, partition, record, offset, batch, undefined),
+            [INVALID]: invalid,
+          } as Delivered)
+        }
       }
     },
     messageOffset: (message) => message.offset,

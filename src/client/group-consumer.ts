@@ -79,14 +79,15 @@ export interface CommitRequest {
 
 /** What a face supplies to the shared loop. */
 export interface ConsumerFace<Message, Batch extends BatchView<Message>> {
-  toMessage(
-    record: StoredRecord,
-    offset: number,
+  /** Appends the messages of one stored batch at offsets ≥ fromOffset to `into` (one call per batch: per-batch work once). */
+  appendMessages(
     batch: RecordBatch,
+    fromOffset: number,
     logAppendTime: boolean,
     topic: string,
     partition: number,
-  ): Message
+    into: Message[],
+  ): void
   messageOffset(message: Message): number
   makeBatch(
     topic: string,
@@ -741,15 +742,8 @@ export class GroupConsumer<Message, Batch extends BatchView<Message>> {
     const face = this.#face
     const messages: Message[] = []
     for (const batch of batches) {
-      const records = batch.records
-      const skip = batchNextOffset(batch) <= fromOffset
-      if (skip) continue
-      for (let index = 0; index < records.length; index++) {
-        const record = records[index]!
-        const offset = batch.baseOffset + record.offsetDelta
-        if (offset >= fromOffset)
-          messages.push(face.toMessage(record, offset, batch, logAppendTime, topic, partition))
-      }
+      if (batchNextOffset(batch) <= fromOffset) continue
+      face.appendMessages(batch, fromOffset, logAppendTime, topic, partition, messages)
     }
     return messages
   }

@@ -27,8 +27,15 @@ import type {
 
 /** KafkaJS's conventions for the shared loop. */
 const face: ConsumerFace<KafkaMessage, Batch> = {
-  toMessage: (record, offset, batch, logAppendTime) =>
-    toKafkaMessage(record, offset, toBatchContext(batch, logAppendTime)),
+  appendMessages: (batch, fromOffset, logAppendTime, _topic, _partition, into) => {
+    const context = toBatchContext(batch, logAppendTime)
+    const records = batch.records
+    for (let index = 0; index < records.length; index++) {
+      const record = records[index]!
+      const offset = batch.baseOffset + record.offsetDelta
+      if (offset >= fromOffset) into.push(toKafkaMessage(record, offset, context))
+    }
+  },
   messageOffset: (message: KafkaMessage) => Number(message.offset),
   makeBatch: (topic, partition, highWatermark, messages, fetchedOffset, nextOffset) =>
     new Batch(topic, partition, highWatermark, messages, fetchedOffset, nextOffset),
