@@ -201,3 +201,39 @@ describe('produce: an empty part broke atomicity, and offset deltas were trusted
     expect(broker.log('a', 0).highWatermark).toBe(0)
   })
 })
+
+describe('hot path: object spreads cost about a microsecond each on Node 20', () => {
+  // produce() built each result as `{ ...result, topic, partition }` and LogAppendTime stamped
+  // records as `{ ...record, timestamp }`; on V8 11 a spread followed by more properties takes
+  // ~1 µs, which was 40 % of the engine's per-batch time. Both are literals now; these tests pin
+  // that every field still arrives.
+  it('produce results carry every append field plus topic and partition', () => {
+    const broker = new Broker({ clock: new ManualClock(5) })
+    broker.createTopic('a', { config: { 'message.timestamp.type': 'LogAppendTime' } })
+    const [result] = broker.produce([{ topic: 'a', partition: 0, batch: { records: records(2) } }])
+    expect(result).toEqual({
+      baseOffset: 0,
+      logAppendTime: 5,
+      logStartOffset: 0,
+      batch: broker.log('a', 0).read(0, { maxBytes: 1 << 20, isolation: 0 }).batches[0],
+      topic: 'a',
+      partition: 0,
+    })
+  })
+
+  it('LogAppendTime keeps every record field but the timestamp', () => {
+    const log = new PartitionLog('t', 0, new MemoryPartitionStore(), {
+      ...DEFAULT_TOPIC_CONFIG,
+      timestampType: 'LogAppendTime',
+    })
+    const input = {
+      offsetDelta: 0,
+      timestamp: 1,
+      key: 'k',
+      value: 'v',
+      headers: [{ key: 'h', value: 'x' }],
+      sizeBytes: 30,
+    }
+    expect(log.append({ records: [input] }, 99).batch.records[0]).toEqual({ ...input, timestamp: 99 })
+  })
+})
