@@ -195,7 +195,9 @@ export function createConsumer(context: ClientContext, config: ConsumerConfig): 
     })
       .then(() => schedule(current, onCrash))
       .catch((error: Error) => {
-        current.running = false
+        // The loop is over, but the runner still counts as running so that the disconnect in
+        // onCrash stops it properly: it leaves the group, as KafkaJS's crash path does. (Marking
+        // it stopped first left a member behind that blocked the restart's rebalance.)
         current.consumingStopped()
         void onCrash(error)
       })
