@@ -210,7 +210,7 @@ describe('a failing eachMessage', () => {
       // the classic bug: a null key (KafkaJS #1036)
       ;(message.key as unknown as { toString(): string }).toString()
     })
-    const crashed = { payload: await waitFor(() => crashes[0]) }
+    const crashed = { payload: (await waitFor(() => crashes[0])) as ConsumerCrashEvent['payload'] }
     expect(crashed.payload.restart).toBe(false)
     expect(crashed.payload.error).toBeInstanceOf(KafkaJSNonRetriableError)
     expect(crashed.payload.error.name).toBe('KafkaJSNonRetriableError')
@@ -223,7 +223,7 @@ describe('a failing eachMessage', () => {
     const { crashes, deliveries } = await runFailing(() => {
       throw new KafkaJSNonRetriableError('give up')
     })
-    const crashed = { payload: await waitFor(() => crashes[0]) }
+    const crashed = { payload: (await waitFor(() => crashes[0])) as ConsumerCrashEvent['payload'] }
     expect(crashed.payload).toMatchObject({ restart: false, error: { message: 'give up' } })
     expect(deliveries).toHaveLength(1)
   })
