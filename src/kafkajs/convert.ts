@@ -15,9 +15,14 @@ export function toStoredBytes(value: unknown): Buffer | null {
   return Buffer.from(String(value), 'utf8')
 }
 
+const NO_HEADERS: { readonly headers: null; readonly sizeBytes: 0 } = Object.freeze({
+  headers: null,
+  sizeBytes: 0,
+})
+
 /** Headers as a list of stored entries; arrays become repeated keys. */
 function toStoredHeaders(headers: IHeaders | undefined): { headers: Header[] | null; sizeBytes: number } {
-  if (headers === undefined || headers === null) return { headers: null, sizeBytes: 0 }
+  if (headers === undefined || headers === null) return NO_HEADERS
   const stored: Header[] = []
   let sizeBytes = 0
   for (const key of Object.keys(headers)) {
@@ -41,8 +46,12 @@ export function toTimestamp(timestamp: unknown, nowMs: number): number {
 }
 
 /** Builds the stored record for one message at position `offsetDelta` of its partition batch. */
-export function toStoredRecord(message: Message, offsetDelta: number, nowMs: number): StoredRecord {
-  const key = toStoredBytes(message.key)
+export function toStoredRecord(
+  message: Message,
+  offsetDelta: number,
+  nowMs: number,
+  key: Buffer | null = toStoredBytes(message.key),
+): StoredRecord {
   const value = toStoredBytes(message.value)
   const headers = toStoredHeaders(message.headers)
   return {

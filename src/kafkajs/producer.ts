@@ -9,12 +9,15 @@
  * - Sends resolve when the records are as durable as the broker's storage promises (acks -1 or 1);
  *   acks 0 resolves at once with [].
  */
+
+import type { Buffer } from 'node:buffer'
 import { KafkaliteError } from '../common/errors.js'
 import type { StoredRecord } from '../common/record.js'
 import type { Broker, ProduceRequestPart } from '../engine/broker.js'
+import { partitionForKey, RoundRobinCounter } from '../engine/partitioner.js'
 import { validateTopicName } from '../engine/topic-name.js'
 import { lookupCodec } from './constants.js'
-import { toStoredRecord } from './convert.js'
+import { toStoredBytes, toStoredRecord } from './convert.js'
 import { KafkaJSError, KafkaJSNonRetriableError, toKafkaJSError } from './errors.js'
 import { InstrumentationEmitter, type ProducerEventPayloads, producerEvents } from './instrumentation.js'
 import type { ClientContext } from './kafka.js'
@@ -62,7 +65,23 @@ export function createProducer(context: ClientContext, config: ProducerConfig): 
   }
   if (config.createPartitioner === undefined || config.createPartitioner === null)
     warnDefaultPartitioner(context)
+  const defaultPartitioning =
+    config.createPartitioner === undefined ||
+    config.createPartitioner === null ||
+    config.createPartitioner === Partitioners.DefaultPartitioner
   const partition = (config.createPartitioner ?? Partitioners.DefaultPartitioner)()
+  const roundRobin = new Map<string, RoundRobinCounter>()
+  /** KafkaJS's DefaultPartitioner, on already-encoded key bytes. */
+  const defaultPartition = (topic: string, message: Message, key: Buffer | null, count: number): number => {
+    if (message.partition !== null && message.partition !== undefined) return message.partition
+    if (key !== null) return partitionForKey(key, count)
+    let counter = roundRobin.get(topic)
+    if (counter === undefined) {
+      counter = new RoundRobinCounter(Math.random)
+      roundRobin.set(topic, counter)
+    }
+    return counter.next(count)
+  }
   const retrier = createRetry(retry)
   const instrumentation = new InstrumentationEmitter<ProducerEventPayloads>({ kind: 'producer', logger })
   const allowAutoTopicCreation = config.allowAutoTopicCreation ?? true
@@ -99,14 +118,18 @@ export function createProducer(context: ClientContext, config: ProducerConfig): 
         .partitions.length
       const metadata = partitionMetadata(topic, count)
       const byPartition = new Map<number, StoredRecord[]>()
-      for (const message of messages) {
-        const target = partition({ topic, partitionMetadata: metadata, message: message as Message })
+      for (const message of messages as Message[]) {
+        // With the default partitioner the key is encoded once, for both hashing and storing.
+        const key = toStoredBytes(message.key)
+        const target = defaultPartitioning
+          ? defaultPartition(topic, message, key, count)
+          : partition({ topic, partitionMetadata: metadata, message })
         let records = byPartition.get(target)
         if (records === undefined) {
           records = []
           byPartition.set(target, records)
         }
-        records.push(toStoredRecord(message as Message, records.length, nowMs))
+        records.push(toStoredRecord(message, records.length, nowMs, key))
       }
       const partitions = [...byPartition.keys()].sort((a, b) => a - b)
       for (const target of partitions) {
