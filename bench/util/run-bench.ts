@@ -114,6 +114,19 @@ function summarize(variant: BenchVariant<unknown>, samplesNsPerRecord: number[])
   }
 }
 
+/**
+ * The median over rounds of `numerator[round] / denominator[round]`. Variants run in the same
+ * rounds, so pairing their samples cancels load that hits a whole round: on a shared machine this
+ * is steadier than a ratio of medians.
+ */
+export function pairedRatio(numerator: BenchResult, denominator: BenchResult): number {
+  const ratios = numerator.samplesNsPerRecord.map(
+    (sample, round) => sample / denominator.samplesNsPerRecord[round]!,
+  )
+  ratios.sort((a, b) => a - b)
+  return ratios[Math.floor(ratios.length / 2)]!
+}
+
 /** Prints one table of results: records/s, ns/record (median ± half-IQR, min–max). */
 export function printResults(title: string, results: readonly BenchResult[]): void {
   console.log(`\n${title}`)
