@@ -435,6 +435,31 @@ describe('Broker retention on its clock', () => {
     void subject.close()
   })
 
+  it('applies retention.bytes on the retention timer under vitest fake timers', () => {
+    vi.useFakeTimers({ now: 0 })
+    const subject = new Broker({ retentionCheckIntervalMs: 1000 })
+    subject.createTopic('a', { config: { 'retention.bytes': 200, 'segment.bytes': 200 } })
+    for (let index = 0; index < 5; index++)
+      subject.append('a', 0, { records: [record(0, { sizeBytes: 39 })] })
+    expect(subject.log('a', 0).logStartOffset).toBe(0)
+    vi.advanceTimersByTime(1000)
+    expect(subject.log('a', 0).logStartOffset).toBe(2)
+    expect(subject.log('a', 0).sizeBytes).toBe(300)
+    void subject.close()
+  })
+
+  it('compacts compacted topics on the retention timer', () => {
+    const clock = new ManualClock(0)
+    const subject = new Broker({ clock, retentionCheckIntervalMs: 100 })
+    subject.createTopic('c', { config: { 'cleanup.policy': 'compact', 'segment.bytes': 14 } })
+    for (const value of ['1', '2', '3'])
+      subject.append('c', 0, { records: [record(0, { key: 'k', value, timestamp: 0 })] })
+    expect(readAll(subject.log('c', 0))).toHaveLength(3)
+    clock.advance(100)
+    expect(readAll(subject.log('c', 0))).toEqual([[2, '3']])
+    void subject.close()
+  })
+
   it('runs retention on an injected clock', () => {
     const clock = new ManualClock(0)
     const subject = new Broker({ clock, retentionCheckIntervalMs: 100 })
