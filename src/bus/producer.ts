@@ -35,7 +35,7 @@ const encoder = new TextEncoder()
  * Typed sending: validates every event of a call against its topic's schema, copies and freezes
  * what it stores, partitions by key (Kafka's murmur2) and appends all or nothing.
  */
-export class BusProducer {
+export class BusProducer implements AsyncDisposable {
   readonly #broker: Broker
   readonly #ensureTopic: (definition: TopicDefinition) => void
   readonly #validate: boolean
@@ -72,6 +72,15 @@ export class BusProducer {
       baseOffset: result.baseOffset,
       count: parts[index]!.batch.records.length,
     }))
+  }
+
+  /** Resolves once everything sent so far is as durable as the storage promises. */
+  flush(): Promise<void> {
+    return this.#broker.flush()
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.flush()
   }
 
   #prepare(topic: TopicDefinition, events: readonly OutgoingEvent<unknown, unknown>[]): ProduceRequestPart[] {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { KafkaliteError } from '../../src/common/errors.js'
 import { Kafka, logLevel } from '../../src/kafkajs/index.js'
-import { type TestBroker, createTestBroker, uniqueTopicName, waitFor } from '../../src/testing/index.js'
+import { createTestBroker, type TestBroker, uniqueTopicName, waitFor } from '../../src/testing/index.js'
 
 const open: TestBroker[] = []
 function testBroker(): TestBroker {
@@ -14,7 +14,13 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((test) => test.close()))
 })
 
-async function startConsumer(test: TestBroker, topic: string, groupId: string, seen: string[], options: { autoCommit?: boolean } = {}) {
+async function startConsumer(
+  test: TestBroker,
+  topic: string,
+  groupId: string,
+  seen: string[],
+  options: { autoCommit?: boolean } = {},
+) {
   const kafka = new Kafka({ brokers: test.brokers, logLevel: logLevel.NOTHING })
   const consumer = kafka.consumer({ groupId })
   await consumer.connect()
@@ -49,7 +55,10 @@ describe('createTestBroker', () => {
     const consumer = await startConsumer(test, topic, 'g', seen)
     const producer = new Kafka({ brokers: test.brokers, logLevel: logLevel.NOTHING }).producer()
     await producer.connect()
-    await producer.send({ topic, messages: Array.from({ length: 30 }, (_, index) => ({ key: `k${index}`, value: `v${index}` })) })
+    await producer.send({
+      topic,
+      messages: Array.from({ length: 30 }, (_, index) => ({ key: `k${index}`, value: `v${index}` })),
+    })
     await test.settled()
     expect(seen).toHaveLength(30)
     const offsets = test.groupOffsets('g')
@@ -92,7 +101,13 @@ describe('createTestBroker', () => {
     const kafka = new Kafka({ brokers: test.brokers, logLevel: logLevel.NOTHING })
     const producer = kafka.producer()
     await producer.connect()
-    await producer.send({ topic, messages: [{ key: 'a', value: '1', headers: { h: 'x' } }, { key: 'b', value: '2' }] })
+    await producer.send({
+      topic,
+      messages: [
+        { key: 'a', value: '1', headers: { h: 'x' } },
+        { key: 'b', value: '2' },
+      ],
+    })
     const transactional = kafka.producer({ transactionalId: 'tx' })
     await transactional.connect()
     const transaction = await transactional.transaction()
@@ -101,9 +116,16 @@ describe('createTestBroker', () => {
     expect(all.map((record) => String(record.value))).toEqual(['1', '2', 'pending'])
     expect(all[0]).toMatchObject({ topic, partition: 0, offset: 0, isTransactional: false })
     expect(String(all[0]?.headers[0]?.value)).toBe('x')
-    expect(test.records(topic, { readCommitted: true }).map((record) => String(record.value))).toEqual(['1', '2'])
+    expect(test.records(topic, { readCommitted: true }).map((record) => String(record.value))).toEqual([
+      '1',
+      '2',
+    ])
     await transaction.commit()
-    expect(test.records(topic, { readCommitted: true }).map((record) => String(record.value))).toEqual(['1', '2', 'pending'])
+    expect(test.records(topic, { readCommitted: true }).map((record) => String(record.value))).toEqual([
+      '1',
+      '2',
+      'pending',
+    ])
     await producer.disconnect()
     await transactional.disconnect()
   })
@@ -113,13 +135,19 @@ describe('createTestBroker', () => {
     const topic = uniqueTopicName()
     test.broker.createTopic(topic)
     const waiting = test.waitFor(() => test.records(topic).length >= 2 && test.records(topic).length)
-    test.broker.append(topic, 0, { records: [{ offsetDelta: 0, timestamp: 1, key: null, value: 'a', headers: null, sizeBytes: 22 }] })
-    test.broker.append(topic, 0, { records: [{ offsetDelta: 0, timestamp: 1, key: null, value: 'b', headers: null, sizeBytes: 22 }] })
+    test.broker.append(topic, 0, {
+      records: [{ offsetDelta: 0, timestamp: 1, key: null, value: 'a', headers: null, sizeBytes: 22 }],
+    })
+    test.broker.append(topic, 0, {
+      records: [{ offsetDelta: 0, timestamp: 1, key: null, value: 'b', headers: null, sizeBytes: 22 }],
+    })
     await expect(waiting).resolves.toBe(2)
   })
 
   it('waitFor() rejects with REQUEST_TIMED_OUT naming the condition', async () => {
-    await expect(waitFor(() => false, { timeoutMs: 20, description: 'the impossible' })).rejects.toThrow(/the impossible did not hold within 20 ms/)
+    await expect(waitFor(() => false, { timeoutMs: 20, description: 'the impossible' })).rejects.toThrow(
+      /the impossible did not hold within 20 ms/,
+    )
   })
 
   it('failNextProduce makes the next produce fail with the chosen Kafka error, then recovers', async () => {
@@ -131,7 +159,10 @@ describe('createTestBroker', () => {
     test.faults.failNextProduce(topic, 'INVALID_RECORD')
     const producer = new Kafka({ brokers: test.brokers, logLevel: logLevel.NOTHING }).producer()
     await producer.connect()
-    await expect(producer.send({ topic, messages: [{ value: 'a' }] })).rejects.toMatchObject({ name: 'KafkaJSProtocolError', type: 'INVALID_RECORD' })
+    await expect(producer.send({ topic, messages: [{ value: 'a' }] })).rejects.toMatchObject({
+      name: 'KafkaJSProtocolError',
+      type: 'INVALID_RECORD',
+    })
     expect(test.records(topic)).toHaveLength(0)
     await producer.send({ topic, messages: [{ value: 'b' }] })
     expect(test.records(topic)).toHaveLength(1)
@@ -147,7 +178,11 @@ describe('createTestBroker', () => {
     await producer.connect()
     await producer.send({ topic, messages: [{ value: 'a' }, { value: 'b' }, { value: 'c' }] })
     test.faults.crashNextHandler({ groupId: 'g', afterMessages: 1 })
-    const kafka = new Kafka({ brokers: test.brokers, logLevel: logLevel.NOTHING, retry: { initialRetryTime: 5, retries: 3 } })
+    const kafka = new Kafka({
+      brokers: test.brokers,
+      logLevel: logLevel.NOTHING,
+      retry: { initialRetryTime: 5, retries: 3 },
+    })
     const consumer = kafka.consumer({ groupId: 'g' })
     await consumer.subscribe({ topics: [topic], fromBeginning: true })
     const seen: string[] = []
@@ -204,7 +239,13 @@ describe('createTestBroker', () => {
     const consumer = await startConsumer(test, topic, 'g', seen)
     const producer = new Kafka({ brokers: test.brokers, logLevel: logLevel.NOTHING }).producer()
     await producer.connect()
-    await producer.send({ topic, messages: [{ value: 'p0', partition: 0 }, { value: 'p1', partition: 1 }] })
+    await producer.send({
+      topic,
+      messages: [
+        { value: 'p0', partition: 0 },
+        { value: 'p1', partition: 1 },
+      ],
+    })
     await test.waitFor(() => seen.includes('0:0:p0'))
     expect(seen).toEqual(['0:0:p0'])
     await test.waitFor(() => seen.includes('1:0:p1'), { timeoutMs: 2_000 })
