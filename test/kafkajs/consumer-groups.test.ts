@@ -20,7 +20,6 @@ import {
   type TestCluster,
   uniqueName,
   waitFor,
-  waitForConsumerToJoinGroup,
   waitForEvent,
 } from './helpers.js'
 
