@@ -639,12 +639,13 @@ export class GroupConsumer<Message, Batch extends BatchView<Message>> {
         continue
       }
       const fetchStartedMs = this.#broker.clock.now()
-      options.instrumentation.emitLazy('consumer.fetch_start', () => ({ nodeId: 0 }))
+      // KafkaJS's fetchers are keyed by Object.keys(brokers): nodeId is a string at runtime.
+      options.instrumentation.emitLazy('consumer.fetch_start', () => ({ nodeId: '0' }))
       const { batches, targets, waitMs } = await this.#fetch()
       options.instrumentation.emitLazy('consumer.fetch', () => ({
         numberOfBatches: 0,
         duration: this.#broker.clock.now() - fetchStartedMs,
-        nodeId: 0,
+        nodeId: '0',
       }))
       if (batches.length === 0) {
         this.#fetchesWithoutYield = 0
