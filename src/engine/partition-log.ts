@@ -4,11 +4,11 @@ import { LIMITS } from '../common/limits.js'
 import {
   BATCH_OVERHEAD_BYTES,
   type BatchInput,
+  batchNextOffset,
   type ControlType,
   NO_PRODUCER_ID,
   type RecordBatch,
   type StoredRecord,
-  batchNextOffset,
 } from '../common/record.js'
 import type { PartitionStore, SegmentInfo } from '../storage/storage.js'
 import { compactSegment, keyIdentity } from './compaction.js'
@@ -142,20 +142,44 @@ export class PartitionLog {
   }
 
   /**
+   * Restores transaction bookkeeping replayed from `__transaction_state` when a durable store
+   * reopens: an aborted range readers must skip, or a transaction still open at the crash.
+   */
+  restoreTransaction(producerId: number, firstOffset: number, abortMarkerOffset: number | null): void {
+    if (abortMarkerOffset === null) {
+      if (firstOffset < this.highWatermark) this.#openTransactions.set(producerId, firstOffset)
+      return
+    }
+    if (abortMarkerOffset < this.logStartOffset) return
+    const aborted = this.#abortedTransactions
+    let index = aborted.length
+    while (index > 0 && (aborted[index - 1] as AbortedTransaction).lastOffset > abortMarkerOffset) index--
+    aborted.splice(index, 0, { producerId, firstOffset, lastOffset: abortMarkerOffset })
+  }
+
+  /**
    * Checks a batch against this partition's rules without appending.
    * @throws KafkaliteError MESSAGE_TOO_LARGE, INVALID_RECORD, LIMIT_EXCEEDED
    */
   validate(input: BatchInput): number {
     const records = input.records
     if (records.length > LIMITS.recordsPerBatchMax) {
-      throw limitExceeded('recordsPerBatchMax', LIMITS.recordsPerBatchMax, `${records.length} records in one batch`)
+      throw limitExceeded(
+        'recordsPerBatchMax',
+        LIMITS.recordsPerBatchMax,
+        `${records.length} records in one batch`,
+      )
     }
     if (records.length === 0) {
-      throw new KafkaliteError('INVALID_RECORD', `a batch for ${this.topic}-${this.partition} holds no records`, {
-        topic: this.topic,
-        partition: this.partition,
-        value: 0,
-      })
+      throw new KafkaliteError(
+        'INVALID_RECORD',
+        `a batch for ${this.topic}-${this.partition} holds no records`,
+        {
+          topic: this.topic,
+          partition: this.partition,
+          value: 0,
+        },
+      )
     }
     let sizeBytes = BATCH_OVERHEAD_BYTES
     const compacted = this.#config.cleanupPolicy !== 'delete'
@@ -182,7 +206,13 @@ export class PartitionLog {
       throw new KafkaliteError(
         'MESSAGE_TOO_LARGE',
         `batch of ${sizeBytes} bytes for ${this.topic}-${this.partition} exceeds max.message.bytes ${this.#config.maxMessageBytes}`,
-        { topic: this.topic, partition: this.partition, value: sizeBytes, limitName: 'max.message.bytes', limit: this.#config.maxMessageBytes },
+        {
+          topic: this.topic,
+          partition: this.partition,
+          value: sizeBytes,
+          limitName: 'max.message.bytes',
+          limit: this.#config.maxMessageBytes,
+        },
       )
     }
     return sizeBytes
@@ -201,18 +231,27 @@ export class PartitionLog {
     const state = this.#producerStates.get(producerId)
     const context = { topic: this.topic, partition: this.partition, value: baseSequence }
     if (state !== undefined && epoch < state.epoch) {
-      throw new KafkaliteError('INVALID_PRODUCER_EPOCH', `producer ${producerId} epoch ${epoch} is older than ${state.epoch} on ${this.topic}-${this.partition}`, context)
+      throw new KafkaliteError(
+        'INVALID_PRODUCER_EPOCH',
+        `producer ${producerId} epoch ${epoch} is older than ${state.epoch} on ${this.topic}-${this.partition}`,
+        context,
+      )
     }
     if (state === undefined || epoch > state.epoch) {
       if (baseSequence !== 0) {
-        throw new KafkaliteError('OUT_OF_ORDER_SEQUENCE_NUMBER', `producer ${producerId} epoch ${epoch} must start at sequence 0 on ${this.topic}-${this.partition}, got ${baseSequence}`, context)
+        throw new KafkaliteError(
+          'OUT_OF_ORDER_SEQUENCE_NUMBER',
+          `producer ${producerId} epoch ${epoch} must start at sequence 0 on ${this.topic}-${this.partition}, got ${baseSequence}`,
+          context,
+        )
       }
       return null
     }
     if (baseSequence === state.lastSequence + 1) return null
     const lastSequence = baseSequence + input.records.length - 1
     for (const recent of state.recent) {
-      if (recent.firstSequence === baseSequence && recent.lastSequence === lastSequence) return recent.baseOffset
+      if (recent.firstSequence === baseSequence && recent.lastSequence === lastSequence)
+        return recent.baseOffset
     }
     throw new KafkaliteError(
       'OUT_OF_ORDER_SEQUENCE_NUMBER',
@@ -229,7 +268,11 @@ export class PartitionLog {
       this.#producerStates.set(batch.producerId, state)
     }
     state.lastSequence = batch.baseSequence + batch.records.length - 1
-    state.recent.push({ firstSequence: batch.baseSequence, lastSequence: state.lastSequence, baseOffset: batch.baseOffset })
+    state.recent.push({
+      firstSequence: batch.baseSequence,
+      lastSequence: state.lastSequence,
+      baseOffset: batch.baseOffset,
+    })
     if (state.recent.length > RECENT_BATCHES_PER_PRODUCER) state.recent.shift()
   }
 
@@ -275,7 +318,12 @@ export class PartitionLog {
     if (batch.isTransactional && !this.#openTransactions.has(batch.producerId)) {
       this.#openTransactions.set(batch.producerId, baseOffset)
     }
-    return { baseOffset, logAppendTime: logAppendTime ? nowMs : -1, logStartOffset: this.logStartOffset, batch }
+    return {
+      baseOffset,
+      logAppendTime: logAppendTime ? nowMs : -1,
+      logStartOffset: this.logStartOffset,
+      batch,
+    }
   }
 
   /** Writes a transaction marker for `producerId` and closes its open transaction here. */
@@ -392,7 +440,8 @@ export class PartitionLog {
     for (let index = aborted.length - 1; index >= 0; index--) {
       const transaction = aborted[index] as AbortedTransaction
       if (transaction.lastOffset < batch.baseOffset) break
-      if (transaction.producerId === batch.producerId && transaction.firstOffset <= batch.baseOffset) return true
+      if (transaction.producerId === batch.producerId && transaction.firstOffset <= batch.baseOffset)
+        return true
     }
     return false
   }
@@ -433,7 +482,8 @@ export class PartitionLog {
       const segments = this.#store.segments()
       const count = segmentsToDelete(segments, config, nowMs)
       if (count > 0) {
-        const newStart = count >= segments.length ? this.highWatermark : (segments[count] as SegmentInfo).baseOffset
+        const newStart =
+          count >= segments.length ? this.highWatermark : (segments[count] as SegmentInfo).baseOffset
         this.#dropOldest(count, segments.length)
         if (newStart > this.logStartOffset) this.#store.setLogStartOffset(newStart)
         this.#trimAborted()
@@ -456,7 +506,11 @@ export class PartitionLog {
   #trimAborted(): void {
     const start = this.logStartOffset
     let drop = 0
-    while (drop < this.#abortedTransactions.length && (this.#abortedTransactions[drop] as AbortedTransaction).lastOffset < start) drop++
+    while (
+      drop < this.#abortedTransactions.length &&
+      (this.#abortedTransactions[drop] as AbortedTransaction).lastOffset < start
+    )
+      drop++
     if (drop > 0) this.#abortedTransactions.splice(0, drop)
   }
 
@@ -466,7 +520,8 @@ export class PartitionLog {
     const latest = new Map<string, number>()
     for (const batch of this.#store.read(this.logStartOffset, Number.POSITIVE_INFINITY)) {
       if (batch.isControl) continue
-      for (const record of batch.records) latest.set(keyIdentity(record.key), batch.baseOffset + record.offsetDelta)
+      for (const record of batch.records)
+        latest.set(keyIdentity(record.key), batch.baseOffset + record.offsetDelta)
     }
     const lagLimitMs = nowMs - this.#config.minCompactionLagMs
     for (let index = 0; index < segments.length - 1; index++) {

@@ -1,7 +1,7 @@
 import type { TimerHandle } from '../../common/clock.js'
 import { KafkaliteError } from '../../common/errors.js'
 import { DEFAULTS } from '../../common/limits.js'
-import { ControlType } from '../../common/record.js'
+import { ControlType, RECORD_OVERHEAD_BYTES, type StoredRecord } from '../../common/record.js'
 import type { Broker } from '../broker.js'
 import type { PartitionLog } from '../partition-log.js'
 import { TransactionState, transitionTransactionState } from './transaction-state.js'
@@ -33,6 +33,17 @@ interface TransactionalProducer {
 
 const EPOCH_MAX = 32_767
 
+/** The internal topic transaction state is written to (durable stores only), replayed on open. */
+export const TRANSACTION_STATE_TOPIC = '__transaction_state'
+
+interface StoredTransaction {
+  readonly producerId: number
+  readonly producerEpoch: number
+  readonly state: TransactionState
+  readonly transactionTimeoutMs: number
+  readonly partitions: readonly { topic: string; partition: number; firstOffset: number | null }[]
+}
+
 /**
  * Kafka's transaction coordinator: producer ids and epochs, fencing by transactional id,
  * partitions and offsets added to a transaction, commit and abort markers, and the transaction
@@ -43,9 +54,25 @@ export class TransactionCoordinator {
   readonly #producers = new Map<string, TransactionalProducer>()
   #nextProducerId = 0
 
+  /** Transaction state is written to `__transaction_state` only when the store outlives the process. */
+  readonly #durable: boolean
+
   constructor(broker: Broker) {
     this.#broker = broker
     this.#nextProducerId = Math.floor(broker.random() * 1_000_000) * 1_000
+    this.#durable = broker.storage.kind !== 'memory'
+    if (this.#durable && !broker.storage.readOnly) this.#recover()
+  }
+
+  /** Called by the broker after a transactional batch opened a transaction on a partition. */
+  noteTransactionStarted(log: PartitionLog, producerId: number): void {
+    if (!this.#durable) return
+    for (const producer of this.#producers.values()) {
+      if (producer.producerId === producerId && producer.partitions.has(log)) {
+        this.#persist(producer)
+        return
+      }
+    }
   }
 
   /**
@@ -76,11 +103,13 @@ export class TransactionCoordinator {
         timer: undefined,
       }
       this.#producers.set(options.transactionalId, producer)
+      this.#persist(producer)
       return { producerId: producer.producerId, producerEpoch: 0 }
     }
     if (producer.state === TransactionState.Ongoing) this.#complete(producer, false)
     this.#bumpEpoch(producer)
     producer.transactionTimeoutMs = timeoutMs
+    this.#persist(producer)
     return { producerId: producer.producerId, producerEpoch: producer.producerEpoch }
   }
 
@@ -88,21 +117,36 @@ export class TransactionCoordinator {
    * AddPartitionsToTxn: the partitions a transaction writes to (begins the transaction).
    * @throws KafkaliteError INVALID_PRODUCER_EPOCH (fenced), INVALID_PRODUCER_ID_MAPPING, UNKNOWN_TOPIC_OR_PARTITION
    */
-  addPartitions(transactionalId: string, identity: ProducerIdentity, partitions: readonly { topic: string; partition: number }[]): void {
+  addPartitions(
+    transactionalId: string,
+    identity: ProducerIdentity,
+    partitions: readonly { topic: string; partition: number }[],
+  ): void {
     const producer = this.#check(transactionalId, identity)
     const logs = partitions.map(({ topic, partition }) => this.#broker.log(topic, partition))
     this.#begin(producer)
+    const before = producer.partitions.size
     for (const log of logs) producer.partitions.add(log)
+    if (producer.partitions.size !== before) this.#persist(producer)
   }
 
   /**
    * AddOffsetsToTxn + TxnOffsetCommit: offsets that become the group's committed offsets only if the transaction commits.
    * @throws KafkaliteError INVALID_PRODUCER_EPOCH, INVALID_PRODUCER_ID_MAPPING, INVALID_GROUP_ID
    */
-  addOffsets(transactionalId: string, identity: ProducerIdentity, groupId: string, offsets: readonly PendingOffset[]): void {
+  addOffsets(
+    transactionalId: string,
+    identity: ProducerIdentity,
+    groupId: string,
+    offsets: readonly PendingOffset[],
+  ): void {
     const producer = this.#check(transactionalId, identity)
     if (typeof groupId !== 'string' || groupId === '') {
-      throw new KafkaliteError('INVALID_GROUP_ID', `group id must be a non-empty string, got ${String(groupId)}`, { value: groupId })
+      throw new KafkaliteError(
+        'INVALID_GROUP_ID',
+        `group id must be a non-empty string, got ${String(groupId)}`,
+        { value: groupId },
+      )
     }
     for (const offset of offsets) this.#broker.log(offset.topic, offset.partition)
     this.#begin(producer)
@@ -119,15 +163,23 @@ export class TransactionCoordinator {
   endTransaction(transactionalId: string, identity: ProducerIdentity, commit: boolean): void {
     const producer = this.#check(transactionalId, identity)
     if (producer.state !== TransactionState.Ongoing) {
-      throw new KafkaliteError('INVALID_TXN_STATE', `transactional id ${transactionalId} has no ongoing transaction to ${commit ? 'commit' : 'abort'}`, {
-        value: transactionalId,
-      })
+      throw new KafkaliteError(
+        'INVALID_TXN_STATE',
+        `transactional id ${transactionalId} has no ongoing transaction to ${commit ? 'commit' : 'abort'}`,
+        {
+          value: transactionalId,
+        },
+      )
     }
     this.#complete(producer, commit)
   }
 
   /** The state of a transactional id, for inspection. */
-  describe(transactionalId: string): { producerId: number; producerEpoch: number; state: TransactionState; partitions: string[] } | undefined {
+  describe(
+    transactionalId: string,
+  ):
+    | { producerId: number; producerEpoch: number; state: TransactionState; partitions: string[] }
+    | undefined {
     const producer = this.#producers.get(transactionalId)
     if (producer === undefined) return undefined
     return {
@@ -149,9 +201,13 @@ export class TransactionCoordinator {
   #check(transactionalId: string, identity: ProducerIdentity): TransactionalProducer {
     const producer = this.#producers.get(transactionalId)
     if (producer === undefined || producer.producerId !== identity.producerId) {
-      throw new KafkaliteError('INVALID_PRODUCER_ID_MAPPING', `producer id ${identity.producerId} is not the current one for transactional id ${transactionalId}`, {
-        value: transactionalId,
-      })
+      throw new KafkaliteError(
+        'INVALID_PRODUCER_ID_MAPPING',
+        `producer id ${identity.producerId} is not the current one for transactional id ${transactionalId}`,
+        {
+          value: transactionalId,
+        },
+      )
     }
     if (identity.producerEpoch !== producer.producerEpoch) {
       throw new KafkaliteError(
@@ -169,9 +225,13 @@ export class TransactionCoordinator {
     producer.timer = this.#broker.clock.setTimeout(() => {
       producer.timer = undefined
       if (producer.state !== TransactionState.Ongoing) return
-      this.#broker.logLine('warn', `transaction of ${producer.transactionalId} exceeded its timeout of ${producer.transactionTimeoutMs} ms and was aborted`)
+      this.#broker.logLine(
+        'warn',
+        `transaction of ${producer.transactionalId} exceeded its timeout of ${producer.transactionTimeoutMs} ms and was aborted`,
+      )
       this.#complete(producer, false)
       this.#bumpEpoch(producer)
+      this.#persist(producer)
     }, producer.transactionTimeoutMs)
   }
 
@@ -179,16 +239,154 @@ export class TransactionCoordinator {
     if (producer.timer !== undefined) this.#broker.clock.clearTimeout(producer.timer)
     producer.timer = undefined
     const nowMs = this.#broker.clock.now()
+    const aborts: { log: PartitionLog; firstOffset: number; markerOffset: number }[] = []
     for (const log of producer.partitions) {
       if (this.#broker.findTopic(log.topic)?.partitions[log.partition] !== log) continue
-      log.appendControl(producer.producerId, producer.producerEpoch, commit ? ControlType.Commit : ControlType.Abort, nowMs)
+      const firstOffset = log.openTransactions.get(producer.producerId)
+      const markerOffset = log.appendControl(
+        producer.producerId,
+        producer.producerEpoch,
+        commit ? ControlType.Commit : ControlType.Abort,
+        nowMs,
+      )
+      if (!commit && firstOffset !== undefined) aborts.push({ log, firstOffset, markerOffset })
     }
     if (commit) {
-      for (const [groupId, offsets] of producer.pendingOffsets) this.#broker.groups.storeOffsets(groupId, offsets)
+      for (const [groupId, offsets] of producer.pendingOffsets)
+        this.#broker.groups.storeOffsets(groupId, offsets)
     }
     producer.partitions.clear()
     producer.pendingOffsets.clear()
-    producer.state = transitionTransactionState(producer.state, commit ? TransactionState.CompleteCommit : TransactionState.CompleteAbort)
+    producer.state = transitionTransactionState(
+      producer.state,
+      commit ? TransactionState.CompleteCommit : TransactionState.CompleteAbort,
+    )
+    this.#persist(producer, aborts)
+  }
+
+  /** Writes a transactional id's state (and the aborted ranges it just created) to `__transaction_state`. */
+  #persist(
+    producer: TransactionalProducer,
+    aborts: readonly { log: PartitionLog; firstOffset: number; markerOffset: number }[] = [],
+  ): void {
+    if (!this.#durable) return
+    const nowMs = this.#broker.clock.now()
+    const records: StoredRecord[] = []
+    for (const abort of aborts) {
+      records.push(
+        stateRecord(
+          {
+            kind: 'abort',
+            topic: abort.log.topic,
+            partition: abort.log.partition,
+            firstOffset: abort.firstOffset,
+          },
+          { producerId: producer.producerId, lastOffset: abort.markerOffset },
+          records.length,
+          nowMs,
+        ),
+      )
+    }
+    const value: StoredTransaction = {
+      producerId: producer.producerId,
+      producerEpoch: producer.producerEpoch,
+      state: producer.state,
+      transactionTimeoutMs: producer.transactionTimeoutMs,
+      partitions: [...producer.partitions].map((log) => ({
+        topic: log.topic,
+        partition: log.partition,
+        firstOffset: log.openTransactions.get(producer.producerId) ?? null,
+      })),
+    }
+    records.push(
+      stateRecord({ kind: 'txn', transactionalId: producer.transactionalId }, value, records.length, nowMs),
+    )
+    const topic =
+      this.#broker.findTopic(TRANSACTION_STATE_TOPIC) ??
+      (this.#broker.createTopic(TRANSACTION_STATE_TOPIC, {
+        partitions: 1,
+        config: { 'cleanup.policy': 'compact' },
+      }),
+      this.#broker.topic(TRANSACTION_STATE_TOPIC))
+    topic.partitions[0]!.append({ records }, nowMs)
+  }
+
+  /** Replays `__transaction_state`: producer ids and epochs, aborted ranges, and aborts what a crash left open. */
+  #recover(): void {
+    const topic = this.#broker.findTopic(TRANSACTION_STATE_TOPIC)
+    if (topic === undefined) return
+    const transactions = new Map<string, StoredTransaction>()
+    const aborts = new Map<
+      string,
+      { topic: string; partition: number; firstOffset: number; producerId: number; lastOffset: number }
+    >()
+    for (const log of topic.partitions) {
+      let offset = log.logStartOffset
+      while (offset < log.highWatermark) {
+        const read = log.read(offset, { maxBytes: 1 << 20, isolation: 0 })
+        for (const batch of read.batches) {
+          for (const record of batch.records) {
+            const key = record.key as {
+              kind?: string
+              transactionalId?: string
+              topic?: string
+              partition?: number
+              firstOffset?: number
+            }
+            if (key?.kind === 'txn' && typeof key.transactionalId === 'string')
+              transactions.set(key.transactionalId, record.value as StoredTransaction)
+            if (key?.kind === 'abort' && typeof key.topic === 'string') {
+              const value = record.value as { producerId: number; lastOffset: number }
+              aborts.set(`${key.topic}\u0000${key.partition}\u0000${key.firstOffset}`, {
+                topic: key.topic,
+                partition: key.partition ?? 0,
+                firstOffset: key.firstOffset ?? 0,
+                ...value,
+              })
+            }
+          }
+        }
+        if (read.nextOffset <= offset) break
+        offset = read.nextOffset
+      }
+    }
+    for (const abort of aborts.values()) {
+      this.#broker
+        .findTopic(abort.topic)
+        ?.partitions[abort.partition]?.restoreTransaction(
+          abort.producerId,
+          abort.firstOffset,
+          abort.lastOffset,
+        )
+    }
+    for (const [transactionalId, stored] of transactions) {
+      if (stored.producerId >= this.#nextProducerId) this.#nextProducerId = stored.producerId + 1
+      const producer: TransactionalProducer = {
+        transactionalId,
+        producerId: stored.producerId,
+        producerEpoch: stored.producerEpoch,
+        state: stored.state === TransactionState.Ongoing ? TransactionState.Ongoing : stored.state,
+        transactionTimeoutMs: stored.transactionTimeoutMs,
+        partitions: new Set(),
+        pendingOffsets: new Map(),
+        timer: undefined,
+      }
+      this.#producers.set(transactionalId, producer)
+      if (stored.state !== TransactionState.Ongoing) continue
+      for (const entry of stored.partitions) {
+        const log = this.#broker.findTopic(entry.topic)?.partitions[entry.partition]
+        if (log === undefined) continue
+        producer.partitions.add(log)
+        if (entry.firstOffset !== null) log.restoreTransaction(producer.producerId, entry.firstOffset, null)
+      }
+      this.#broker.logLine(
+        'warn',
+        `aborting the transaction of ${transactionalId} left open when the broker stopped`,
+      )
+      this.#complete(producer, false)
+      this.#bumpEpoch(producer)
+      this.#persist(producer)
+    }
   }
 
   #bumpEpoch(producer: TransactionalProducer): void {
@@ -199,4 +397,8 @@ export class TransactionCoordinator {
       producer.producerEpoch++
     }
   }
+}
+
+function stateRecord(key: object, value: object, offsetDelta: number, timestamp: number): StoredRecord {
+  return { offsetDelta, timestamp, key, value, headers: null, sizeBytes: RECORD_OVERHEAD_BYTES + 128 }
 }

@@ -10,12 +10,13 @@ export const TransactionState = {
 export type TransactionState = (typeof TransactionState)[keyof typeof TransactionState]
 
 /** Legal moves between transaction states. */
-export const TRANSACTION_TRANSITIONS: Readonly<Record<TransactionState, readonly TransactionState[]>> = Object.freeze({
-  Empty: ['Ongoing', 'CompleteAbort'],
-  Ongoing: ['Ongoing', 'CompleteCommit', 'CompleteAbort'],
-  CompleteCommit: ['Ongoing', 'CompleteAbort'],
-  CompleteAbort: ['Ongoing', 'CompleteAbort'],
-})
+export const TRANSACTION_TRANSITIONS: Readonly<Record<TransactionState, readonly TransactionState[]>> =
+  Object.freeze({
+    Empty: ['Ongoing', 'CompleteAbort'],
+    Ongoing: ['Ongoing', 'CompleteCommit', 'CompleteAbort'],
+    CompleteCommit: ['Ongoing', 'CompleteAbort'],
+    CompleteAbort: ['Ongoing', 'CompleteAbort'],
+  })
 
 /** Asserts `from → to` is legal and returns `to`. */
 export function transitionTransactionState(from: TransactionState, to: TransactionState): TransactionState {
