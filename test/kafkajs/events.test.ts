@@ -43,6 +43,11 @@ function record(client: Consumer | Producer, names: readonly string[]): AnyEvent
 
 const ofType = (events: readonly AnyEvent[], type: string) => events.filter((event) => event.type === type)
 
+function payloadOf<T>(event: AnyEvent | undefined): T {
+  if (event === undefined) throw new Error('no such event')
+  return event.payload as T
+}
+
 function eventShape(type: string, payload: unknown) {
   return { id: expect.any(Number), timestamp: expect.any(Number), type, payload }
 }
@@ -91,8 +96,8 @@ describe('consumer events', () => {
         duration: expect.any(Number),
       }),
     )
-    const memberId = (join?.payload as { memberId: string }).memberId
-    expect((join?.payload as { leaderId: string }).leaderId).toBe(memberId)
+    const memberId = payloadOf<{ memberId: string }>(join).memberId
+    expect(payloadOf<{ leaderId: string }>(join).leaderId).toBe(memberId)
     expect(ofType(events, 'consumer.fetch_start')[0]).toEqual(
       eventShape('consumer.fetch_start', { nodeId: '0' }),
     )
@@ -180,7 +185,7 @@ describe('consumer events', () => {
     await second.subscribe({ topics: [topic] })
     await second.run({ eachMessage: async () => {} })
     await waitFor(() => ofType(events, 'consumer.group_join').length === 2)
-    const memberId = (events[0]?.payload as { memberId: string }).memberId
+    const memberId = payloadOf<{ memberId: string }>(events[0]).memberId
     expect(ofType(events, 'consumer.rebalancing')).toEqual([
       eventShape('consumer.rebalancing', { groupId, memberId }),
     ])
@@ -217,7 +222,7 @@ describe('consumer events', () => {
         restart: false,
       }),
     )
-    expect((events[0]?.payload as { error: KafkaJSNumberOfRetriesExceeded }).error).toMatchObject({
+    expect(payloadOf<{ error: KafkaJSNumberOfRetriesExceeded }>(events[0]).error).toMatchObject({
       message: '💣',
       cause: error,
     })
