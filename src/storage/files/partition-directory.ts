@@ -3,8 +3,8 @@
  * the engine's `PartitionStore`. Appends write one frame with one `pwrite` (durability is the sync
  * policy's business); reads go through segment-reader.ts. Changes to the set of segments are
  * crash-safe:
- * - roll: the closed segment is fsynced and indexed, then the new one is created and the directory
- *   fsynced;
+ * - roll: the closed segment is fsynced (unless fsync is 'never') and indexed, then the new one is
+ *   created and the directory fsynced;
  * - deleteOldestSegments: the checkpoint's `segmentsStartOffset` is moved first (atomically), then
  *   files are removed; recovery finishes an interrupted deletion;
  * - replaceSegment: the new contents are written to `<base>.log.cleaned`, fsynced and renamed over
@@ -151,8 +151,13 @@ export class PartitionDirectory implements PartitionStore {
     this.#checkWritable()
     const active = this.#active()
     if (active.batchCount === 0) return
-    active.file.sync()
-    this.#context.sync?.forget(active.file)
+    // Under 'never' the closing segment stays unsynced (fsynced at close): a blocking fsync of up to
+    // segment.bytes of dirty pages would stall the event loop, and 'never' promises nothing on power loss.
+    const sync = this.#context.sync
+    if (sync !== null && sync.mode !== 'never') {
+      active.file.sync()
+      sync.forget(active.file)
+    }
     writeIndex(this.#context, this.path, active)
     active.file.unpin()
     const base = active.endOffset
