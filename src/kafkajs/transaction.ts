@@ -119,7 +119,13 @@ export function createTransaction(options: TransactionOptions): {
         }),
         sendOffsets: guard(async ({ consumerGroupId, topics }: Offsets & { consumerGroupId: string }) => {
           const offsets = topics.flatMap(({ topic, partitions }) =>
-            partitions.map(({ partition, offset }) => ({ topic, partition, offset: parseOffset(offset) })),
+            // Partitions may arrive as strings: uncommittedOffsets() returns them so (KafkaJS's own
+            // consume-transform-produce flow passes them straight here), and Kafka reads an int32.
+            partitions.map(({ partition, offset }) => ({
+              topic,
+              partition: Number(partition),
+              offset: parseOffset(offset),
+            })),
           )
           engineCall(() =>
             context.broker().transactions.addOffsets(transactionalId, current, consumerGroupId, offsets),

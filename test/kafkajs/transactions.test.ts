@@ -1,0 +1,342 @@
+/**
+ * Transactions through the KafkaJS API: the Transaction object and its misuse errors, isolation
+ * (read_committed by default, readUncommitted on request, control records never delivered),
+ * offsets sent in a transaction, fencing by a second producer with the same transactional id,
+ * and the transaction timeout.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import {
+  type EachBatchPayload,
+  KafkaJSNonRetriableError,
+  KafkaJSProtocolError,
+  type KafkaMessage,
+  type Producer,
+} from '../../src/kafkajs/index.js'
+import {
+  createTestCluster,
+  makeMessages,
+  startCollecting,
+  type TestCluster,
+  uniqueName,
+  valuesOf,
+  waitFor,
+} from './helpers.js'
+
+let cluster: TestCluster
+let topic: string
+let groupId: string
+let plain: Producer
+
+beforeEach(async () => {
+  cluster = createTestCluster()
+  topic = uniqueName('topic')
+  groupId = uniqueName('group')
+  plain = cluster.producer()
+  await plain.connect()
+})
+
+afterEach(() => cluster.cleanup())
+
+async function transactionalProducer(config: Partial<Parameters<TestCluster['producer']>[0]> = {}) {
+  const producer = cluster.producer({
+    transactionalId: uniqueName('tx'),
+    idempotent: true,
+    maxInFlightRequests: 1,
+    ...config,
+  })
+  await producer.connect()
+  return producer
+}
+
+const committedReader = (options: { readUncommitted?: boolean } = {}) =>
+  startCollecting(cluster, {
+    topics: [topic],
+    fromBeginning: true,
+    config: { readUncommitted: options.readUncommitted ?? false },
+  })
+
+describe('the Transaction object', () => {
+  it('sends, commits, and becomes inactive; committed records reach read_committed consumers', async () => {
+    const producer = await transactionalProducer()
+    const transaction = await producer.transaction()
+    expect(transaction.isActive()).toBe(true)
+    expect(Object.keys(transaction).sort()).toEqual(
+      ['abort', 'commit', 'isActive', 'send', 'sendBatch', 'sendOffsets'].sort(),
+    )
+    const metadata = await transaction.send({ topic, messages: [{ key: 'k', value: 'one' }] })
+    expect(metadata).toEqual([
+      {
+        topicName: topic,
+        partition: 0,
+        errorCode: 0,
+        baseOffset: '0',
+        logAppendTime: '-1',
+        logStartOffset: '0',
+      },
+    ])
+    await transaction.sendBatch({ topicMessages: [{ topic, messages: [{ value: 'two' }] }] })
+    await transaction.commit()
+    expect(transaction.isActive()).toBe(false)
+    const { received } = await committedReader()
+    await waitFor(() => received.length === 2)
+    expect(valuesOf(received)).toEqual(['one', 'two'])
+  })
+
+  it('an aborted transaction is never delivered to read_committed consumers; readUncommitted sees it', async () => {
+    const producer = await transactionalProducer()
+    const committed = await committedReader()
+    const uncommitted = await committedReader({ readUncommitted: true })
+    const aborted = await producer.transaction()
+    await aborted.send({ topic, messages: [{ value: 'aborted-1' }, { value: 'aborted-2' }] })
+    await aborted.abort()
+    expect(aborted.isActive()).toBe(false)
+    const kept = await producer.transaction()
+    await kept.send({ topic, messages: [{ value: 'kept' }] })
+    await kept.commit()
+    await waitFor(() => committed.received.length === 1 && uncommitted.received.length === 3)
+    expect(valuesOf(committed.received)).toEqual(['kept'])
+    expect(valuesOf(uncommitted.received)).toEqual(['aborted-1', 'aborted-2', 'kept'])
+  })
+
+  it('commit and abort markers occupy offsets that consumers never see', async () => {
+    const producer = await transactionalProducer()
+    const first = await producer.transaction()
+    await first.send({ topic, messages: [{ value: 'a' }, { value: 'b' }] })
+    await first.commit()
+    const [after] = await plain.send({ topic, messages: [{ value: 'c' }] })
+    expect(after?.baseOffset).toBe('3')
+    const second = await producer.transaction()
+    await second.send({ topic, messages: [{ value: 'd' }] })
+    await second.abort()
+    const [last] = await plain.send({ topic, messages: [{ value: 'e' }] })
+    expect(last?.baseOffset).toBe('6')
+    for (const readUncommitted of [false, true]) {
+      const { received, consumer } = await committedReader({ readUncommitted })
+      const expected = readUncommitted ? ['0', '1', '3', '4', '6'] : ['0', '1', '3', '6']
+      await waitFor(() => received.length === expected.length)
+      expect(received.map(({ message }) => message.offset)).toEqual(expected)
+      expect(
+        received.every(
+          ({ message }) => (message as KafkaMessage & { isControlRecord: boolean }).isControlRecord === false,
+        ),
+      ).toBe(true)
+      await consumer.disconnect()
+    }
+  })
+
+  it('read_committed consumers stop at the first open transaction, even for later plain records', async () => {
+    const producer = await transactionalProducer()
+    const committed = await committedReader()
+    const uncommitted = await committedReader({ readUncommitted: true })
+    const open = await producer.transaction()
+    await open.send({ topic, messages: [{ value: 'in-transaction' }] })
+    await plain.send({ topic, messages: [{ value: 'plain-after' }] })
+    await waitFor(() => uncommitted.received.length === 2)
+    expect(valuesOf(uncommitted.received)).toEqual(['in-transaction', 'plain-after'])
+    // a marker on another topic proves the committed reader had every chance to fetch
+    await plain.send({ topic: uniqueName('elsewhere'), messages: [{ value: 'x' }] })
+    expect(committed.received).toEqual([])
+    await open.commit()
+    await waitFor(() => committed.received.length === 2)
+    expect(valuesOf(committed.received)).toEqual(['in-transaction', 'plain-after'])
+  })
+
+  it('an empty transaction commits and aborts without writing anything', async () => {
+    const producer = await transactionalProducer()
+    await plain.send({ topic, messages: [{ value: 'x' }] })
+    await (await producer.transaction()).commit()
+    await (await producer.transaction()).abort()
+    expect(await cluster.highWatermarks(topic)).toEqual(new Map([[0, '1']]))
+  })
+
+  it('a transactional producer may also send outside a transaction, between transactions', async () => {
+    const producer = await transactionalProducer()
+    await producer.send({ topic, messages: [{ value: 'before' }] })
+    const transaction = await producer.transaction()
+    await transaction.send({ topic, messages: [{ value: 'inside' }] })
+    await transaction.commit()
+    await producer.send({ topic, messages: [{ value: 'after' }] })
+    const { received } = await committedReader()
+    await waitFor(() => received.length === 3)
+    expect(valuesOf(received)).toEqual(['before', 'inside', 'after'])
+  })
+})
+
+describe('misuse', () => {
+  it('rejects transaction() without a transactionalId', async () => {
+    const error = await plain.transaction().catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(KafkaJSNonRetriableError)
+    expect(error).toMatchObject({ message: 'Must provide transactional id for transactional producer' })
+  })
+
+  it('rejects a second transaction while one is open', async () => {
+    const producer = await transactionalProducer()
+    const open = await producer.transaction()
+    const error = await producer.transaction().catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(KafkaJSNonRetriableError)
+    expect(error).toMatchObject({
+      message:
+        'There is already an ongoing transaction for this producer. Please end the transaction before beginning another.',
+    })
+    await open.abort()
+    await expect(producer.transaction()).resolves.toMatchObject({ isActive: expect.any(Function) })
+  })
+
+  it('rejects every method of a transaction once it has ended', async () => {
+    const producer = await transactionalProducer()
+    for (const end of ['commit', 'abort'] as const) {
+      const transaction = await producer.transaction()
+      await transaction.send({ topic, messages: [{ value: 'v' }] })
+      await transaction[end]()
+      const calls = [
+        () => transaction.send({ topic, messages: [{ value: 'late' }] }),
+        () => transaction.sendBatch({ topicMessages: [{ topic, messages: [{ value: 'late' }] }] }),
+        () => transaction.sendOffsets({ consumerGroupId: groupId, topics: [] }),
+        () => transaction.commit(),
+        () => transaction.abort(),
+      ]
+      for (const call of calls) {
+        const error = await call().catch((caught: unknown) => caught)
+        expect(error).toBeInstanceOf(KafkaJSNonRetriableError)
+        expect(error).toMatchObject({ message: 'Cannot continue to use transaction once ended' })
+      }
+    }
+  })
+
+  it('rejects acks other than -1 inside a transaction', async () => {
+    const producer = await transactionalProducer({ idempotent: false })
+    const transaction = await producer.transaction()
+    await expect(transaction.send({ topic, acks: 1, messages: [{ value: 'v' }] })).rejects.toThrow(
+      "Not requiring ack for all messages invalidates the idempotent producer's EoS guarantees",
+    )
+    await transaction.abort()
+  })
+})
+
+describe('offsets in a transaction', () => {
+  /** A consumer with autoCommit off that records each message's uncommittedOffsets() snapshot. */
+  async function recordingConsumer() {
+    const consumer = cluster.consumer({ groupId, maxWaitTimeInMs: 100 })
+    await consumer.subscribe({ topics: [topic], fromBeginning: true })
+    const state = {
+      consumed: [] as KafkaMessage[],
+      snapshots: [] as ReturnType<EachBatchPayload['uncommittedOffsets']>[],
+      current: undefined as (() => ReturnType<EachBatchPayload['uncommittedOffsets']>) | undefined,
+    }
+    const eachBatch = async ({ batch, uncommittedOffsets, resolveOffset, heartbeat }: EachBatchPayload) => {
+      for (const message of batch.messages) {
+        state.consumed.push(message)
+        resolveOffset(message.offset)
+        state.snapshots.push(uncommittedOffsets())
+        state.current = uncommittedOffsets
+      }
+      await heartbeat()
+    }
+    return { consumer, state, eachBatch }
+  }
+
+  it('become the group offsets when the transaction commits, and uncommittedOffsets() shrinks at once', async () => {
+    const producer = await transactionalProducer({ idempotent: false })
+    const { consumer, state, eachBatch } = await recordingConsumer()
+    await consumer.run({ autoCommit: false, eachBatch })
+    await plain.send({ topic, messages: makeMessages(100) })
+    await waitFor(() => state.consumed.length === 100)
+    expect(state.snapshots[97]).toEqual({
+      topics: [{ topic, partitions: [{ partition: '0', offset: '98' }] }],
+    })
+    const first = await producer.transaction()
+    await first.sendOffsets({ consumerGroupId: groupId, topics: state.snapshots[97]?.topics ?? [] })
+    await first.commit()
+    expect(await cluster.committedOffsets(groupId, topic)).toEqual(new Map([[0, '98']]))
+
+    await consumer.stop()
+    state.consumed = []
+    state.snapshots = []
+    await consumer.run({ autoCommit: false, eachBatch })
+    await waitFor(() => state.consumed.length === 2)
+    expect(state.consumed.map((message) => String(message.value))).toEqual(['value-98', 'value-99'])
+    const last = state.snapshots.at(-1)
+    expect(state.current?.()).toEqual({
+      topics: [{ topic, partitions: [{ partition: '0', offset: '100' }] }],
+    })
+    const second = await producer.transaction()
+    await second.sendOffsets({ consumerGroupId: groupId, topics: last?.topics ?? [] })
+    expect(state.current?.()).toEqual({ topics: [] })
+    await second.commit()
+    expect(await cluster.committedOffsets(groupId, topic)).toEqual(new Map([[0, '100']]))
+  })
+
+  it('are discarded when the transaction aborts', async () => {
+    const producer = await transactionalProducer()
+    const { consumer, state, eachBatch } = await recordingConsumer()
+    await consumer.run({ autoCommit: false, eachBatch })
+    await plain.send({ topic, messages: makeMessages(10) })
+    await waitFor(() => state.consumed.length === 10)
+    await consumer.stop()
+    const aborted = await producer.transaction()
+    await aborted.sendOffsets({ consumerGroupId: groupId, topics: state.snapshots[8]?.topics ?? [] })
+    await aborted.abort()
+    expect(await cluster.committedOffsets(groupId, topic)).toEqual(new Map([[0, '-1']]))
+    state.consumed = []
+    await consumer.run({ autoCommit: false, eachBatch })
+    await waitFor(() => state.consumed.length === 10)
+    expect(state.consumed[0]?.offset).toBe('0')
+  })
+
+  it('are validated against existing topics and partitions', async () => {
+    const producer = await transactionalProducer()
+    const transaction = await producer.transaction()
+    await expect(
+      transaction.sendOffsets({
+        consumerGroupId: groupId,
+        topics: [{ topic: uniqueName('missing'), partitions: [{ partition: 0, offset: '1' }] }],
+      }),
+    ).rejects.toMatchObject({ name: 'KafkaJSProtocolError', type: 'UNKNOWN_TOPIC_OR_PARTITION' })
+    await transaction.abort()
+  })
+})
+
+describe('fencing', () => {
+  it('a second producer with the same transactionalId fences the first and aborts its open transaction', async () => {
+    const transactionalId = uniqueName('tx')
+    const first = await transactionalProducer({ transactionalId })
+    const zombie = await first.transaction()
+    await zombie.send({ topic, messages: [{ value: 'zombie' }] })
+
+    const second = await transactionalProducer({ transactionalId })
+    const current = await second.transaction()
+    await current.send({ topic, messages: [{ value: 'current' }] })
+    await current.commit()
+
+    for (const call of [() => zombie.send({ topic, messages: [{ value: 'late' }] }), () => zombie.commit()]) {
+      const error = await call().catch((caught: unknown) => caught)
+      // Kafka 3.9 answers PRODUCER_FENCED, which it maps to INVALID_PRODUCER_EPOCH for the
+      // AddPartitionsToTxn/EndTxn versions KafkaJS speaks (v1)
+      expect(error).toBeInstanceOf(KafkaJSProtocolError)
+      expect(error).toMatchObject({
+        name: 'KafkaJSProtocolError',
+        type: 'INVALID_PRODUCER_EPOCH',
+        code: 47,
+        retriable: false,
+      })
+    }
+    const committed = await committedReader()
+    const uncommitted = await committedReader({ readUncommitted: true })
+    await waitFor(() => committed.received.length === 1 && uncommitted.received.length === 2)
+    expect(valuesOf(committed.received)).toEqual(['current'])
+    expect(valuesOf(uncommitted.received)).toEqual(['zombie', 'current'])
+  })
+
+  it('a transaction left open longer than transactionTimeout is aborted, and its producer fenced', async () => {
+    const producer = await transactionalProducer({ transactionTimeout: 100 })
+    const committed = await committedReader()
+    const transaction = await producer.transaction()
+    await transaction.send({ topic, messages: [{ value: 'too slow' }] })
+    await plain.send({ topic, messages: [{ value: 'plain' }] })
+    // the committed reader is held back by the open transaction until the coordinator aborts it
+    await waitFor(() => committed.received.length === 1, { timeoutMs: 3_000 })
+    expect(valuesOf(committed.received)).toEqual(['plain'])
+    const error = await transaction.commit().catch((caught: unknown) => caught)
+    expect(error).toMatchObject({ name: 'KafkaJSProtocolError', type: 'INVALID_PRODUCER_EPOCH' })
+  })
+})
