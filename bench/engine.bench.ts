@@ -228,6 +228,8 @@ async function engineIteration(state: EngineState, batches: readonly StoredRecor
 interface FleetState {
   readonly broker: Broker
   readonly targets: readonly { topic: string; log: PartitionLog }[]
+  /** How many of the targets (from the first) receive the traffic; the rest only hold parked readers. */
+  readonly active: number
   cursor: number
   read: number
   sum: number
@@ -236,8 +238,11 @@ interface FleetState {
   stopped: boolean
 }
 
-/** `topics` topics of `partitions` partitions each, a reader parked on every partition. */
-function fleetState(topics: number, partitions: number): FleetState {
+/**
+ * `topics` topics of `partitions` partitions each, a reader parked on every partition; traffic
+ * goes round-robin to the first `active` partitions (all by default).
+ */
+function fleetState(topics: number, partitions: number, active = topics * partitions): FleetState {
   const broker = new Broker({ random: () => 0.5 })
   const targets: { topic: string; log: PartitionLog }[] = []
   for (let index = 0; index < topics; index++) {
@@ -246,7 +251,16 @@ function fleetState(topics: number, partitions: number): FleetState {
     for (let partition = 0; partition < partitions; partition++)
       targets.push({ topic, log: broker.log(topic, partition) })
   }
-  const state: FleetState = { broker, targets, cursor: 0, read: 0, sum: 0, onRead: null, stopped: false }
+  const state: FleetState = {
+    broker,
+    targets,
+    active,
+    cursor: 0,
+    read: 0,
+    sum: 0,
+    onRead: null,
+    stopped: false,
+  }
   for (const target of targets) void partitionReader(state, target.log)
   return state
 }
@@ -266,7 +280,7 @@ async function partitionReader(state: FleetState, log: PartitionLog): Promise<vo
   }
 }
 
-/** Appends round-robin over every partition of every topic; resolves when the readers have read it all. */
+/** Appends round-robin over the active partitions; resolves when the readers have read it all. */
 async function fleetIteration(state: FleetState, batches: readonly StoredRecord[][]): Promise<number> {
   const target = state.read + batches.length * BATCH_SIZE
   const done = new Promise<void>((resolve) => {
@@ -277,7 +291,7 @@ async function fleetIteration(state: FleetState, batches: readonly StoredRecord[
   const targets = state.targets
   for (const batch of batches) {
     const next = targets[state.cursor]!
-    state.cursor = (state.cursor + 1) % targets.length
+    state.cursor = (state.cursor + 1) % state.active
     state.broker.append(next.topic, next.log.partition, { records: batch })
     await yieldToReader()
   }
@@ -310,14 +324,13 @@ function engineVariant(
 
 function fleetVariant(
   name: string,
-  topics: number,
-  partitions: number,
+  shape: { topics: number; partitions: number; active?: number },
   batches: StoredRecord[][],
 ): BenchVariant<unknown> {
   return variant<FleetState>({
     name,
     recordsPerIteration: RECORDS_PER_ITERATION,
-    setup: () => fleetState(topics, partitions),
+    setup: () => fleetState(shape.topics, shape.partitions, shape.active),
     run: (state) => fleetIteration(state, batches),
     afterEach: trimFleet,
     teardown: async (state) => {
@@ -371,17 +384,43 @@ async function main(): Promise<void> {
   ])
   printResults('End to end: append in batches of 100, read back by a reader woken per batch', main)
 
-  const topics = await runBench({ title: 'topics', ...options }, [
-    fleetVariant('1 topic, 1 parked reader', 1, 1, batches),
-    fleetVariant('10,000 topics, 10,000 parked readers', 10_000, 1, batches),
+  // Two questions per dimension. "Idle": does the mere existence of N topics (each with a parked
+  // reader) slow the traffic on 8 of them? That is the engine's own scaling. "Spread": the same
+  // traffic round-robin over all N, so every batch lands on a cold topic; this adds CPU-cache
+  // misses that any store pays, and is reported alongside.
+  const topicsIdle = await runBench({ title: 'topics idle', ...options }, [
+    fleetVariant('8 topics, traffic on all 8', { topics: 8, partitions: 1 }, batches),
+    fleetVariant('10,000 topics, traffic on 8', { topics: 10_000, partitions: 1, active: 8 }, batches),
   ])
-  printResults('Engine cost vs topics (1 partition each, one parked reader per partition)', topics)
+  printResults(
+    'Engine cost vs topics existing (1 partition each, a parked reader on every partition)',
+    topicsIdle,
+  )
+  const topicsSpread = await runBench({ title: 'topics spread', ...options }, [
+    fleetVariant('1 topic, traffic on it', { topics: 1, partitions: 1 }, batches),
+    fleetVariant('10,000 topics, traffic spread over all', { topics: 10_000, partitions: 1 }, batches),
+  ])
+  printResults(
+    'Engine cost vs topics receiving traffic (round-robin, a parked reader on every partition)',
+    topicsSpread,
+  )
 
-  const partitions = await runBench({ title: 'partitions', ...options }, [
-    fleetVariant('1 partition, 1 parked reader', 1, 1, batches),
-    fleetVariant('1,000 partitions, 1,000 parked readers', 1, 1_000, batches),
+  const partitionsIdle = await runBench({ title: 'partitions idle', ...options }, [
+    fleetVariant('8 partitions, traffic on all 8', { topics: 1, partitions: 8 }, batches),
+    fleetVariant('1,000 partitions, traffic on 8', { topics: 1, partitions: 1_000, active: 8 }, batches),
   ])
-  printResults('Engine cost vs partitions (one topic, one parked reader per partition)', partitions)
+  printResults(
+    'Engine cost vs partitions existing (one topic, a parked reader on every partition)',
+    partitionsIdle,
+  )
+  const partitionsSpread = await runBench({ title: 'partitions spread', ...options }, [
+    fleetVariant('1 partition, traffic on it', { topics: 1, partitions: 1 }, batches),
+    fleetVariant('1,000 partitions, traffic spread over all', { topics: 1, partitions: 1_000 }, batches),
+  ])
+  printResults(
+    'Engine cost vs partitions receiving traffic (round-robin, a parked reader on every partition)',
+    partitionsSpread,
+  )
 
   const segmentConfig = { 'segment.bytes': 65_536 }
   const retained = await runBench({ title: 'retained', ...options }, [
@@ -435,8 +474,10 @@ async function main(): Promise<void> {
     overhead <= 64,
     `${overhead.toFixed(1)} bytes/record`,
   )
-  flatness('per-record cost 1 → 10,000 topics', topics)
-  flatness('per-record cost 1 → 1,000 partitions', partitions)
+  flatness('per-record cost 8 → 10,000 topics existing, traffic on 8', topicsIdle)
+  flatness('per-record cost 8 → 1,000 partitions existing, traffic on 8', partitionsIdle)
+  flatness('per-record cost 1 → 10,000 topics, traffic spread over all (cache-bound)', topicsSpread)
+  flatness('per-record cost 1 → 1,000 partitions, traffic spread over all (cache-bound)', partitionsSpread)
   flatness('per-record cost 10³ → 10⁷ retained records', retained)
   printChecksum()
 }
