@@ -340,3 +340,153 @@ describe('fencing', () => {
     expect(error).toMatchObject({ name: 'KafkaJSProtocolError', type: 'INVALID_PRODUCER_EPOCH' })
   })
 })
+
+/** A small seeded PRNG (mulberry32), so a failing run can be replayed. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
+  }
+}
+
+/** The processor gave up for good: its process "died" mid-work (not retried, not restarted). */
+class ProcessDied extends Error {
+  readonly retriable = false
+}
+
+describe('exactly-once consume-transform-produce', () => {
+  it('100 inputs through a processor that fails at random points and restarts: every output exactly once, offsets committed with it', async () => {
+    const input = topic
+    const output = uniqueName('output')
+    const partitions = 3
+    await cluster.createTopic(input, partitions)
+    await cluster.createTopic(output, partitions)
+    for (let index = 0; index < 100; index++) {
+      await plain.send({ topic: input, messages: [{ key: `key-${index % 11}`, value: String(index) }] })
+    }
+    const random = seededRandom(20_240_601)
+    const transactionalId = uniqueName('processor')
+    const stats = { aborted: 0, died: 0, committed: 0, restarts: 0 }
+    const failAt = (point: string): void => {
+      const roll = random()
+      if (roll < 0.04) throw new ProcessDied(`died ${point}`)
+      if (roll < 0.12) throw new Error(`transient failure ${point}`)
+    }
+
+    const startProcessor = async () => {
+      // a restarted process: a new Kafka, a new producer with the same transactional id, the same group
+      const kafka = cluster.newKafka()
+      const producer = cluster.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1 }, kafka)
+      await producer.connect()
+      const consumer = cluster.consumer(
+        {
+          groupId,
+          maxBytesPerPartition: 1,
+          maxWaitTimeInMs: 20,
+          retry: { initialRetryTime: 2, retries: 10_000 },
+        },
+        kafka,
+      )
+      const state = { died: false }
+      consumer.on(consumer.events.CRASH, () => {
+        state.died = true
+      })
+      await consumer.subscribe({ topics: [input], fromBeginning: true })
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
+          const transaction = await producer.transaction()
+          try {
+            for (const message of batch.messages) {
+              failAt('before send')
+              await transaction.send({
+                topic: output,
+                messages: [
+                  {
+                    key: message.key,
+                    value: `out-${String(message.value)}`,
+                    headers: { source: `${batch.partition}:${message.offset}` },
+                  },
+                ],
+              })
+            }
+            failAt('before sendOffsets')
+            const next = String(Number(batch.lastOffset()) + 1)
+            await transaction.sendOffsets({
+              consumerGroupId: groupId,
+              topics: [{ topic: input, partitions: [{ partition: batch.partition, offset: next }] }],
+            })
+            failAt('before commit')
+            await transaction.commit()
+            stats.committed++
+          } catch (error) {
+            if (error instanceof ProcessDied) {
+              // the process is gone: its transaction stays open until a successor fences it
+              stats.died++
+              throw error
+            }
+            await transaction.abort()
+            stats.aborted++
+            throw error
+          }
+          resolveOffset(batch.lastOffset())
+          await heartbeat()
+        },
+      })
+      return state
+    }
+
+    const finished = async (): Promise<boolean> => {
+      const committed = await cluster.committedOffsets(groupId, input)
+      const highWatermarks = await cluster.highWatermarks(input)
+      return [...highWatermarks].every(([partition, high]) => committed.get(partition) === high)
+    }
+    for (;;) {
+      const processor = await startProcessor()
+      const outcome = await waitFor(
+        async () => (processor.died ? 'died' : (await finished()) ? 'done' : false),
+        {
+          timeoutMs: 15_000,
+          what: 'the processor to finish or die',
+        },
+      )
+      if (outcome === 'done') break
+      stats.restarts++
+    }
+
+    // the failures really happened, both kinds
+    expect(stats.aborted).toBeGreaterThan(0)
+    expect(stats.died).toBeGreaterThan(0)
+    expect(stats.restarts).toBe(stats.died)
+
+    // read_committed: each transformed input exactly once, in input order per partition
+    const reader = await startCollecting(cluster, { topics: [output], fromBeginning: true })
+    await waitFor(() => reader.received.length >= 100)
+    await plain.send({ topic: uniqueName('barrier'), messages: [{ value: 'x' }] })
+    expect(reader.received).toHaveLength(100)
+    expect(valuesOf(reader.received).sort()).toEqual(
+      Array.from({ length: 100 }, (_, index) => `out-${index}`).sort(),
+    )
+    for (let partition = 0; partition < partitions; partition++) {
+      const sources = reader.received
+        .filter((each) => each.partition === partition)
+        .map(({ message }) => String(message.headers?.source))
+      const count = Number((await cluster.highWatermarks(input)).get(partition))
+      expect(sources).toEqual(Array.from({ length: count }, (_, offset) => `${partition}:${offset}`))
+    }
+    // the aborted and abandoned attempts exist in the log, invisible to read_committed
+    const everything = await startCollecting(cluster, {
+      topics: [output],
+      fromBeginning: true,
+      config: { readUncommitted: true },
+    })
+    await waitFor(() => everything.received.length >= 100)
+    await plain.send({ topic: uniqueName('barrier'), messages: [{ value: 'x' }] })
+    expect(everything.received.length).toBeGreaterThan(100)
+  }, 60_000)
+})
