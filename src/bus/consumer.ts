@@ -22,6 +22,7 @@ import { rangeAssign, roundRobinAssign } from '../engine/groups/assignors.js'
 import { Listeners } from '../engine/listeners.js'
 import type { TopicDefinition } from './define-topic.js'
 import type { EventValidationError } from './errors.js'
+import { deliveryCopy } from './immutable.js'
 import { BusBatch, type BusMessage, toBusMessage } from './messages.js'
 import { parseOrThrow } from './producer.js'
 
@@ -349,7 +350,9 @@ function busFace(
         const offset = batch.baseOffset + record.offsetDelta
         if (offset < fromOffset) continue
         if (!check) {
-          into.push(toBusMessage(topic, partition, record, offset, batch, record.value) as Delivered)
+          into.push(
+            toBusMessage(topic, partition, record, offset, batch, deliveryCopy(record.value)) as Delivered,
+          )
           continue
         }
         try {

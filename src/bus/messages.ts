@@ -78,7 +78,7 @@ export function toHeaderMap(headers: readonly Header[] | null): Readonly<Record<
   return Object.freeze(map)
 }
 
-/** Builds the message for a record whose value is already checked (or needs no check). */
+/** Builds the message for a record; `value` must already be this delivery's own copy. */
 export function toBusMessage(
   topic: string,
   partition: number,
@@ -93,7 +93,7 @@ export function toBusMessage(
     offset,
     timestamp: record.timestamp,
     key: record.key,
-    value: value instanceof Uint8Array ? value.slice() : value,
+    value,
     headers: toHeaderMap(record.headers),
     inTransaction: batch.isTransactional,
   }

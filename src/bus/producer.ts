@@ -1,10 +1,10 @@
 import type { z } from 'zod'
-import type { Header, StoredRecord } from '../common/record.js'
+import { type Header, RECORD_OVERHEAD_BYTES, type StoredRecord } from '../common/record.js'
 import type { Broker, ProduceRequestPart } from '../engine/broker.js'
 import { partitionForKey, RoundRobinCounter } from '../engine/partitioner.js'
 import type { TopicDefinition } from './define-topic.js'
 import { EventValidationError, type ValidationIssue } from './errors.js'
-import { immutableCopy } from './immutable.js'
+import { detachedCopy, parseOutputIsFresh, sizeOfValue } from './immutable.js'
 
 /** One event to send: its value, and optionally key, headers, partition and timestamp. */
 export interface OutgoingEvent<Value, Key> {
@@ -40,6 +40,7 @@ export class BusProducer implements AsyncDisposable {
   readonly #ensureTopic: (definition: TopicDefinition) => void
   readonly #validate: boolean
   readonly #counters = new Map<string, RoundRobinCounter>()
+  readonly #freshSchemas = new WeakMap<object, boolean>()
 
   constructor(
     broker: Broker,
@@ -90,12 +91,13 @@ export class BusProducer implements AsyncDisposable {
     const byPartition = new Map<number, StoredRecord[]>()
     for (let index = 0; index < events.length; index++) {
       const event = events[index]!
-      const value = this.#validate
+      const parsed = this.#validate
         ? parseOrThrow(topic, 'value', topic.value, event.value, index)
         : event.value
+      // A parse output that shares nothing with the input is stored as is; anything else is copied.
+      const value = this.#validate && this.#freshOutput(topic.value) ? parsed : detachedCopy(parsed)
       const key = this.#keyOf(topic, event, value, index)
       const partition = event.partition ?? this.#partitionFor(topic.name, key, partitionCount)
-      const stored = immutableCopy(value)
       const headers = toHeaders(event.headers)
       let records = byPartition.get(partition)
       if (records === undefined) {
@@ -106,14 +108,23 @@ export class BusProducer implements AsyncDisposable {
         offsetDelta: records.length,
         timestamp: event.timestamp ?? nowMs,
         key,
-        value: stored.copy,
+        value,
         headers,
-        sizeBytes: stored.sizeBytes + (typeof key === 'string' ? key.length : 0),
+        sizeBytes: RECORD_OVERHEAD_BYTES + sizeOfValue(value) + (typeof key === 'string' ? key.length : 0),
       })
     }
     return [...byPartition.keys()]
       .sort((a, b) => a - b)
       .map((partition) => ({ topic: topic.name, partition, batch: { records: byPartition.get(partition)! } }))
+  }
+
+  #freshOutput(schema: z.ZodType): boolean {
+    let fresh = this.#freshSchemas.get(schema)
+    if (fresh === undefined) {
+      fresh = parseOutputIsFresh(schema)
+      this.#freshSchemas.set(schema, fresh)
+    }
+    return fresh
   }
 
   #keyOf(
@@ -124,8 +135,8 @@ export class BusProducer implements AsyncDisposable {
   ): unknown {
     const rule = topic.key
     if (typeof rule === 'function') return rule(value) ?? null
-    if (rule !== undefined) return immutableCopy(parseOrThrow(topic, 'key', rule, event.key, index)).copy
-    return event.key === undefined ? null : immutableCopy(event.key).copy
+    if (rule !== undefined) return detachedCopy(parseOrThrow(topic, 'key', rule, event.key, index))
+    return event.key === undefined ? null : detachedCopy(event.key)
   }
 
   #partitionFor(topic: string, key: unknown, partitionCount: number): number {
