@@ -4,13 +4,16 @@
  * offsets sent in a transaction, fencing by a second producer with the same transactional id,
  * and the transaction timeout.
  */
+import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
+  type Consumer,
   type EachBatchPayload,
   KafkaJSNonRetriableError,
   KafkaJSProtocolError,
   type KafkaMessage,
   type Producer,
+  type Transaction,
 } from '../../src/kafkajs/index.js'
 import {
   createTestCluster,
@@ -489,4 +492,179 @@ describe('exactly-once consume-transform-produce', () => {
     await plain.send({ topic: uniqueName('barrier'), messages: [{ value: 'x' }] })
     expect(everything.received.length).toBeGreaterThan(100)
   }, 60_000)
+})
+
+/** One step of the property test's schedule. */
+type Command =
+  | { readonly kind: 'send'; readonly producer: number; readonly partition: number; readonly count: number }
+  | { readonly kind: 'commit' | 'abort'; readonly producer: number }
+  | { readonly kind: 'plain'; readonly partition: number }
+  | { readonly kind: 'join' }
+  | { readonly kind: 'leave'; readonly member: number }
+  | { readonly kind: 'tick' }
+
+const commandArbitrary: fc.Arbitrary<Command> = fc.oneof(
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('send' as const),
+      producer: fc.integer({ min: 0, max: 2 }),
+      partition: fc.integer({ min: 0, max: 1 }),
+      count: fc.integer({ min: 1, max: 3 }),
+    }),
+    weight: 5,
+  },
+  {
+    arbitrary: fc.record({
+      kind: fc.constantFrom('commit' as const, 'abort' as const),
+      producer: fc.integer({ min: 0, max: 2 }),
+    }),
+    weight: 3,
+  },
+  {
+    arbitrary: fc.record({ kind: fc.constant('plain' as const), partition: fc.integer({ min: 0, max: 1 }) }),
+    weight: 1,
+  },
+  { arbitrary: fc.record({ kind: fc.constant('join' as const) }), weight: 1 },
+  {
+    arbitrary: fc.record({ kind: fc.constant('leave' as const), member: fc.integer({ min: 0, max: 2 }) }),
+    weight: 1,
+  },
+  { arbitrary: fc.record({ kind: fc.constant('tick' as const) }), weight: 1 },
+)
+
+/**
+ * Runs one schedule on a fresh cluster and returns what the group's members were handed per
+ * partition, next to what a read_committed reader must see (every committed record in offset
+ * order, nothing aborted).
+ */
+async function runSchedule(
+  commands: readonly Command[],
+): Promise<{ delivered: string[][]; expected: string[][] }> {
+  const env = createTestCluster()
+  const scheduleTopic = uniqueName('schedule')
+  const scheduleGroup = uniqueName('group')
+  try {
+    await env.createTopic(scheduleTopic, 2)
+    const plainProducer = env.producer()
+    await plainProducer.connect()
+    const producers: Producer[] = []
+    for (let index = 0; index < 3; index++) {
+      const producer = env.producer({
+        transactionalId: uniqueName(`p${index}`),
+        idempotent: true,
+        maxInFlightRequests: 1,
+      })
+      await producer.connect()
+      producers.push(producer)
+    }
+    const open: ({ transaction: Transaction; values: [number, string][] } | null)[] = [null, null, null]
+    // every record in offset order per partition, with whether it ends up visible
+    const log: { value: string; visible: boolean | null }[][] = [[], []]
+    const pending = new Map<string, { value: string; visible: boolean | null }>()
+    const delivered: string[][] = [[], []]
+    const members: Consumer[] = []
+    let sequence = 0
+
+    const join = async () => {
+      const consumer = env.consumer({ groupId: scheduleGroup, maxWaitTimeInMs: 20 })
+      await consumer.subscribe({ topics: [scheduleTopic], fromBeginning: true })
+      await consumer.run({
+        eachMessage: async ({ partition, message }) => {
+          delivered[partition]?.push(String(message.value))
+          await new Promise((resolve) => setImmediate(resolve))
+        },
+      })
+      members.push(consumer)
+    }
+    const end = async (producerIndex: number, commit: boolean) => {
+      const current = open[producerIndex]
+      if (!current) return
+      open[producerIndex] = null
+      await (commit ? current.transaction.commit() : current.transaction.abort())
+      for (const [, value] of current.values) {
+        const entry = pending.get(value)
+        if (entry) entry.visible = commit
+      }
+    }
+
+    for (const command of commands) {
+      switch (command.kind) {
+        case 'send': {
+          let current = open[command.producer]
+          if (!current) {
+            current = {
+              transaction: await (producers[command.producer] as Producer).transaction(),
+              values: [],
+            }
+            open[command.producer] = current
+          }
+          const values = Array.from({ length: command.count }, () => `p${command.producer}-${sequence++}`)
+          await current.transaction.send({
+            topic: scheduleTopic,
+            messages: values.map((value) => ({ partition: command.partition, value })),
+          })
+          for (const value of values) {
+            const entry = { value, visible: null }
+            log[command.partition]?.push(entry)
+            pending.set(value, entry)
+            current.values.push([command.partition, value])
+          }
+          break
+        }
+        case 'commit':
+        case 'abort':
+          await end(command.producer, command.kind === 'commit')
+          break
+        case 'plain': {
+          const value = `plain-${sequence++}`
+          await plainProducer.send({
+            topic: scheduleTopic,
+            messages: [{ partition: command.partition, value }],
+          })
+          log[command.partition]?.push({ value, visible: true })
+          break
+        }
+        case 'join':
+          if (members.length < 3) await join()
+          break
+        case 'leave': {
+          const [member] = members.splice(command.member % Math.max(1, members.length), 1)
+          await member?.disconnect()
+          break
+        }
+        case 'tick':
+          await new Promise((resolve) => setImmediate(resolve))
+          break
+      }
+    }
+    // settle: resolve every open transaction (alternately commit and abort), keep one member
+    for (let index = 0; index < open.length; index++) await end(index, index % 2 === 0)
+    if (members.length === 0) await join()
+    const expected = log.map((entries) =>
+      entries.filter((entry) => entry.visible === true).map(({ value }) => value),
+    )
+    const total = expected.reduce((sum, values) => sum + values.length, 0)
+    await waitFor(() => delivered.reduce((sum, values) => sum + values.length, 0) >= total, {
+      timeoutMs: 5_000,
+      what: `${total} committed records delivered`,
+    })
+    // one more round trip, so that any extra delivery would show up
+    await plainProducer.send({ topic: uniqueName('barrier'), messages: [{ value: 'x' }] })
+    await new Promise((resolve) => setTimeout(resolve, 5))
+    return { delivered, expected }
+  } finally {
+    await env.cleanup()
+  }
+}
+
+describe('property: transactional producers and a rebalancing read_committed group', () => {
+  it('deliver each committed record exactly once, in order per partition, and no aborted record', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(commandArbitrary, { minLength: 1, maxLength: 30 }), async (commands) => {
+        const { delivered, expected } = await runSchedule(commands)
+        expect(delivered).toEqual(expected)
+      }),
+      { numRuns: 40 },
+    )
+  }, 120_000)
 })
