@@ -65,6 +65,8 @@ export interface ClientContext {
   readonly offsetsCache: Map<string, Map<string, string>>
   /** Counts connected clients; a referenced timer keeps the process alive while any is connected. */
   readonly keepAlive: { acquire(): void; release(): void }
+  /** The first configured broker address once the list is known (admin.describeCluster reports it). */
+  readonly seedBroker: () => string | undefined
 }
 
 /**
@@ -80,11 +82,13 @@ export class Kafka {
     const options = unwrapConfig(config)
     const brokerList = options.brokers
     let broker: Broker | undefined = options.broker
+    let seedBroker: string | undefined = Array.isArray(brokerList) ? brokerList[0] : undefined
     const register = (list: unknown): Broker => {
       if (!Array.isArray(list)) {
         throw new KafkaJSNonRetriableError('Failed to connect: brokers should not be null')
       }
       if (list.length === 0) throw new KafkaJSNonRetriableError('Failed to connect: brokers array is empty')
+      seedBroker = typeof list[0] === 'string' ? list[0] : undefined
       broker = brokerFor(clusterAddress(list), {
         ...(options.storage === undefined ? {} : { storage: options.storage }),
         ...(options.clock === undefined ? {} : { clock: options.clock }),
@@ -130,6 +134,7 @@ export class Kafka {
           }
         },
       },
+      seedBroker: () => seedBroker,
     }
     if (Array.isArray(brokerList) && brokerList.length > 0) resolve()
   }
