@@ -45,7 +45,10 @@ describe('FetchWaiters', () => {
     await flush()
     expect(state.outcome).toBe('data')
     expect(waiters.size).toBe(0)
+    // The shared timer lingers to its deadline, finds nobody to time out, and is not re-armed.
+    clock.advance(1000)
     expect(clock.pendingTimers).toBe(0)
+    expect(state.outcome).toBe('data')
   })
 
   it('wakes a parked reader once per appended batch, however many records it holds', () => {
@@ -103,11 +106,12 @@ describe('FetchWaiters', () => {
     controller.abort()
     await expect(outcome).resolves.toBe('aborted')
     expect(waiters.size).toBe(0)
-    expect(clock.pendingTimers).toBe(0)
     expect(log.waiters?.size ?? 0).toBe(0)
+    clock.advance(10_000)
+    expect(clock.pendingTimers).toBe(0)
   })
 
-  it('removes its abort listener and timer when woken by data, so a long-lived signal collects nothing', async () => {
+  it('removes its abort listener when woken by data, so a long-lived signal collects nothing', async () => {
     const clock = new ManualClock()
     const waiters = new FetchWaiters(clock)
     const log = partitionLog()
@@ -123,8 +127,67 @@ describe('FetchWaiters', () => {
       await expect(outcome).resolves.toBe('data')
     }
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0)
-    expect(clock.pendingTimers).toBe(0)
     expect(log.waiters?.size ?? 0).toBe(0)
+  })
+
+  it('shares one clock timer among readers parked with the same timeout', async () => {
+    const clock = new ManualClock()
+    const waiters = new FetchWaiters(clock)
+    const logs = [partitionLog(), partitionLog(), partitionLog()]
+    const outcomes = logs.map((log, index) => {
+      clock.advance(index * 10)
+      return settled(waiters.wait([{ log, offset: 0, readCommitted: false }], 1000))
+    })
+    expect(clock.pendingTimers).toBe(1)
+    logs[1]?.append({ records: records(1) }, 0)
+    clock.advance(980) // t = 1000: the first reader's deadline
+    await flush()
+    expect(outcomes.map((state) => state.outcome)).toEqual(['timeout', 'data', undefined])
+    expect(clock.pendingTimers).toBe(1)
+    clock.advance(20) // t = 1020: the third reader's deadline
+    await flush()
+    expect(outcomes.map((state) => state.outcome)).toEqual(['timeout', 'data', 'timeout'])
+    expect(clock.pendingTimers).toBe(0)
+    expect(waiters.size).toBe(0)
+  })
+
+  it('times out readers with different timeouts each at its own deadline, shortest first', async () => {
+    const clock = new ManualClock()
+    const waiters = new FetchWaiters(clock)
+    const log = partitionLog()
+    const long = settled(waiters.wait([{ log, offset: 0, readCommitted: false }], 5000))
+    const short = settled(waiters.wait([{ log, offset: 0, readCommitted: false }], 100))
+    clock.advance(100)
+    await flush()
+    expect([short.outcome, long.outcome]).toEqual(['timeout', undefined])
+    clock.advance(4899)
+    await flush()
+    expect(long.outcome).toBeUndefined()
+    clock.advance(1)
+    await flush()
+    expect(long.outcome).toBe('timeout')
+    expect(clock.pendingTimers).toBe(0)
+  })
+
+  it('times out the right reader after thousands of readers parked and woken on one queue', async () => {
+    const clock = new ManualClock()
+    const waiters = new FetchWaiters(clock)
+    const log = partitionLog()
+    const idle = partitionLog()
+    const parkedIdle = settled(waiters.wait([{ log: idle, offset: 0, readCommitted: false }], 60_000))
+    for (let round = 0; round < 5000; round++) {
+      const outcome = waiters.wait([{ log, offset: log.highWatermark, readCommitted: false }], 60_000)
+      log.append({ records: records(1) }, 0)
+      await outcome
+      clock.advance(1)
+    }
+    expect(waiters.size).toBe(1)
+    clock.advance(60_000 - 5000)
+    await flush()
+    expect(parkedIdle.outcome).toBe('timeout')
+    expect(waiters.size).toBe(0)
+    clock.advance(60_000)
+    expect(clock.pendingTimers).toBe(0)
   })
 
   it('resolves aborted at once for an already aborted signal, even with data available', async () => {
