@@ -165,6 +165,35 @@ describe('the Transaction object', () => {
   })
 })
 
+describe('offsets of a transactional topic', () => {
+  it('eachMessage commits up to the trailing commit marker, eachBatch past it (as KafkaJS)', async () => {
+    const producer = await transactionalProducer()
+    const transaction = await producer.transaction()
+    await transaction.send({ topic, messages: [{ value: 'a' }, { value: 'b' }] })
+    await transaction.commit()
+    expect(await cluster.highWatermarks(topic)).toEqual(new Map([[0, '3']]))
+    const results: Record<string, string | undefined> = {}
+    for (const mode of ['eachMessage', 'eachBatch'] as const) {
+      const modeGroup = uniqueName(mode)
+      const consumer = cluster.consumer({ groupId: modeGroup })
+      let batches = 0
+      consumer.on(consumer.events.END_BATCH_PROCESS, () => void batches++)
+      await consumer.subscribe({ topics: [topic], fromBeginning: true })
+      await consumer.run(
+        mode === 'eachMessage' ? { eachMessage: async () => {} } : { eachBatch: async () => {} },
+      )
+      await waitFor(() => batches >= 1)
+      await plain.send({ topic: uniqueName('barrier'), messages: [{ value: 'x' }] })
+      await consumer.disconnect()
+      results[mode] = (await cluster.committedOffsets(modeGroup, topic)).get(0)
+    }
+    // eachMessage resolves messages one by one, and the marker alone is a filtered batch that is
+    // resolved but only committed by autoCommitInterval/Threshold; eachBatch auto-resolves
+    // batch.lastOffset(), which includes the marker
+    expect(results).toEqual({ eachMessage: '2', eachBatch: '3' })
+  })
+})
+
 describe('misuse', () => {
   it('rejects transaction() without a transactionalId', async () => {
     const error = await plain.transaction().catch((caught: unknown) => caught)
