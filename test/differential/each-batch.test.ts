@@ -96,7 +96,7 @@ describe('eachBatch', () => {
       await kit.waitFor(() => done, 'the handler to see its timer (or give up)')
       return { redelivered: calls > 1, timersStarved }
     },
-    { knownBug: 'F2' },
+    // F2 in FINDINGS.md: fixed in a08350f (the loop yields every 16 data fetches).
   )
 
   differential(

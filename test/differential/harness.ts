@@ -35,6 +35,10 @@ export type Recording = unknown
 
 /** An error as a user sees it: class name, protocol type, message, retriable flag, cause. */
 export interface ErrorRecording {
+  readonly topic?: string
+  readonly errors?: unknown
+  readonly partitions?: unknown
+  readonly groups?: unknown
   readonly name: string
   readonly message: string
   readonly retriable?: unknown
@@ -95,14 +99,40 @@ const cleanupTimeoutMs = 15_000
 /** Turns any thrown value into an {@link ErrorRecording}. */
 export function recordError(error: unknown, depth = 0): ErrorRecording {
   if (!(error instanceof Error)) return { name: typeof error, message: String(error) }
-  const fields = error as Error & { retriable?: unknown; type?: unknown; cause?: unknown }
+  const fields = error as Error & {
+    retriable?: unknown
+    type?: unknown
+    cause?: unknown
+    topic?: unknown
+    errors?: unknown
+    partitions?: unknown
+    groups?: unknown
+  }
+  const nested = (list: unknown) =>
+    Array.isArray(list)
+      ? list.map((item: unknown) => (item instanceof Error ? recordError(item, depth + 1) : detail(item)))
+      : undefined
   return {
     name: error.name,
     message: error.message,
     ...(fields.retriable === undefined ? {} : { retriable: fields.retriable }),
     ...(fields.type === undefined ? {} : { type: fields.type }),
+    ...(typeof fields.topic === 'string' ? { topic: fields.topic } : {}),
     ...(fields.cause === undefined || depth >= 2 ? {} : { cause: recordError(fields.cause, depth + 1) }),
+    // KafkaJSAggregateError, KafkaJSDeleteTopicRecordsError and KafkaJSDeleteGroupsError detail.
+    ...(depth >= 2 || fields.errors === undefined ? {} : { errors: nested(fields.errors) }),
+    ...(depth >= 2 || fields.partitions === undefined ? {} : { partitions: nested(fields.partitions) }),
+    ...(depth >= 2 || fields.groups === undefined ? {} : { groups: nested(fields.groups) }),
   }
+}
+
+/** A plain entry of an error's detail list, with any nested `error` recorded. */
+function detail(item: unknown): unknown {
+  if (item === null || typeof item !== 'object') return item
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(item))
+    out[key] = value instanceof Error ? recordError(value, 2) : value
+  return out
 }
 
 /**
