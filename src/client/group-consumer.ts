@@ -440,7 +440,16 @@ export class GroupConsumer<Message, Batch extends BatchView<Message>> {
   }
 
   #defaultOffset(topic: string, log: PartitionLog): number {
-    return this.#options.topics.get(topic) === true ? log.logStartOffset : log.highWatermark
+    return this.#options.topics.get(topic) === true ? log.logStartOffset : this.#latestOffset(log)
+  }
+
+  /**
+   * "Latest" as ListOffsets(-1) answers at this consumer's isolation: the last stable offset for
+   * read_committed (KafkaJS's default), so a transaction open when the consumer starts is
+   * delivered once it commits; the high watermark for read_uncommitted.
+   */
+  #latestOffset(log: PartitionLog): number {
+    return this.#options.readUncommitted ? log.highWatermark : log.lastStableOffset
   }
 
   // ── heartbeats and commits ──────────────────────────────────────────────────────────────
@@ -602,7 +611,8 @@ export class GroupConsumer<Message, Batch extends BatchView<Message>> {
     const requested = this.#seeks.get(topic, partition)
     if (requested === undefined) return
     this.#seeks.delete(topic, partition)
-    const offset = requested === -2 ? log.logStartOffset : requested === -1 ? log.highWatermark : requested
+    const offset =
+      requested === -2 ? log.logStartOffset : requested === -1 ? this.#latestOffset(log) : requested
     this.#resolved.set(topic, partition, offset)
     if (this.#options.run.autoCommit) {
       try {

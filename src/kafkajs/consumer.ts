@@ -388,7 +388,8 @@ function validatePauseArguments(
 ): void {
   for (const topicPartition of topicPartitions) {
     if (!topicPartition || !topicPartition.topic) {
-      throw new KafkaJSNonRetriableError(`Invalid topic ${String(topicPartition?.topic ?? topicPartition)}`)
+      // KafkaJS names the entry when its topic is falsy ('' included): `(entry && entry.topic) || entry`
+      throw new KafkaJSNonRetriableError(`Invalid topic ${String(topicPartition?.topic || topicPartition)}`)
     }
     const { partitions } = topicPartition
     if (

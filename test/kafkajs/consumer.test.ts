@@ -496,6 +496,8 @@ describe('pause, resume and paused', () => {
       'Invalid topic [object Object]',
     )
     expect(() => consumer.resume([null as never])).toThrow('Invalid topic null')
+    expect(() => consumer.pause([{ topic: '' }])).toThrow('Invalid topic [object Object]')
+    expect(() => consumer.resume([{ topic: '' }])).toThrow('Invalid topic [object Object]')
     expect(() => consumer.pause([{ topic, partitions: 'x' as unknown as number[] }])).toThrow(
       'Array of valid partitions required to pause specific partitions instead of x',
     )

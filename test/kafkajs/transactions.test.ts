@@ -144,6 +144,38 @@ describe('the Transaction object', () => {
     expect(valuesOf(committed.received)).toEqual(['in-transaction', 'plain-after'])
   })
 
+  it('"latest" is the last stable offset for read_committed: a consumer started during an open transaction gets it once committed', async () => {
+    const producer = await transactionalProducer()
+    await plain.send({ topic, messages: [{ value: 'before' }] })
+    const open = await producer.transaction()
+    await open.send({ topic, messages: [{ value: 'in-transaction' }] })
+    const committed = await startCollecting(cluster, { topics: [topic], fromBeginning: false })
+    const uncommitted = await startCollecting(cluster, {
+      topics: [topic],
+      fromBeginning: false,
+      config: { readUncommitted: true },
+    })
+    // seek(-1) means the same "latest"
+    const seeking = cluster.consumer({ groupId: uniqueName('seeking') })
+    await seeking.subscribe({ topics: [topic], fromBeginning: true })
+    const seeked: string[] = []
+    let fetched = false
+    seeking.on(seeking.events.FETCH, () => {
+      fetched = true
+    })
+    void seeking.run({ eachMessage: async ({ message }) => void seeked.push(String(message.value)) })
+    seeking.seek({ topic, partition: 0, offset: '-1' })
+    await waitFor(() => fetched)
+    await open.commit()
+    await plain.send({ topic, messages: [{ value: 'after-commit' }] })
+    await waitFor(
+      () => committed.received.length === 2 && uncommitted.received.length === 1 && seeked.length === 2,
+    )
+    expect(valuesOf(committed.received)).toEqual(['in-transaction', 'after-commit'])
+    expect(seeked).toEqual(['in-transaction', 'after-commit'])
+    expect(valuesOf(uncommitted.received)).toEqual(['after-commit'])
+  })
+
   it('an empty transaction commits and aborts without writing anything', async () => {
     const producer = await transactionalProducer()
     await plain.send({ topic, messages: [{ value: 'x' }] })
