@@ -270,6 +270,31 @@ describe('rebalance triggers', () => {
   })
 })
 
+describe('subscription changes', () => {
+  it('a member that stops, subscribes to one more topic and runs again rejoins with both topics', async () => {
+    const other = uniqueName('other')
+    await cluster.createTopic(other, 2)
+    const consumer = cluster.consumer({ groupId })
+    const state = trackAssignment(consumer)
+    await consumer.subscribe({ topics: [topic] })
+    const received: string[] = []
+    await consumer.run({ eachMessage: async ({ message }) => void received.push(String(message.value)) })
+    expect(state.current).toEqual({ [topic]: [0] })
+    await consumer.stop()
+    await consumer.subscribe({ topics: [other] })
+    await consumer.run({ eachMessage: async ({ message }) => void received.push(String(message.value)) })
+    expect(state.current).toEqual({ [topic]: [0], [other]: [0, 1] })
+    await producer.sendBatch({
+      topicMessages: [
+        { topic, messages: [{ value: 'first' }] },
+        { topic: other, messages: [{ partition: 1, value: 'second' }] },
+      ],
+    })
+    await waitFor(() => received.length === 2)
+    expect([...received].sort()).toEqual(['first', 'second'])
+  })
+})
+
 describe('custom assigners', () => {
   it('runs a PartitionAssigner through the same protocol, with its name, version and userData', async () => {
     await cluster.createTopic(topic, 3)

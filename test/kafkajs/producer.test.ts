@@ -320,6 +320,19 @@ describe('validation and connection errors', () => {
     expect(received?.message.key).toEqual(Buffer.from('k'))
   })
 
+  it('accepts acks 1 and a timeout, and rejects acks the broker does not know with INVALID_REQUIRED_ACKS', async () => {
+    const producer = await connectedProducer()
+    await expect(producer.send({ topic, acks: 1, timeout: 5, messages: [{ value: 'v' }] })).resolves.toEqual([
+      expect.objectContaining({ baseOffset: '0' }),
+    ])
+    const error = await producer
+      .send({ topic, acks: 2, messages: [{ value: 'v' }] })
+      .catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(KafkaJSProtocolError)
+    expect(error).toMatchObject({ type: 'INVALID_REQUIRED_ACKS', code: 21, retriable: false })
+    expect(await cluster.highWatermarks(topic)).toEqual(new Map([[0, '1']]))
+  })
+
   it('an idempotent producer refuses acks other than -1', async () => {
     const producer = await connectedProducer({ idempotent: true })
     expect(producer.isIdempotent()).toBe(true)
