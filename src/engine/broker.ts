@@ -367,13 +367,15 @@ export class Broker {
   /**
    * Offset for a ListOffsets query: -2 earliest (log start), -1 latest (high watermark, or the
    * last stable offset for read_committed), else the first offset with timestamp ≥ the given one
-   * (the high watermark when there is none).
+   * (latest when there is none, and never past latest).
    */
   listOffset(topic: string, partition: number, timestamp: number, readCommitted = false): number {
     const log = this.log(topic, partition)
     if (timestamp === -2) return log.logStartOffset
-    if (timestamp === -1) return readCommitted ? log.lastStableOffset : log.highWatermark
-    return log.offsetForTimestamp(timestamp) ?? log.highWatermark
+    const latest = readCommitted ? log.lastStableOffset : log.highWatermark
+    if (timestamp === -1) return latest
+    // READ_COMMITTED never answers past the last stable offset, as Kafka's ListOffsets does.
+    return Math.min(log.offsetForTimestamp(timestamp) ?? latest, latest)
   }
 
   /**

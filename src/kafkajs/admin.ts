@@ -428,7 +428,11 @@ function readTopic<T>(scope: Scope, topic: string, read: (broker: Broker, found:
   })
 }
 
-/** `[{ partition, offset, high, low }]`: offset and high are the high watermark, low the log start. */
+/**
+ * `[{ partition, offset, high, low }]`: offset and high are the latest offset a read_committed
+ * reader sees (the last stable offset; the high watermark when no transaction is open), as
+ * KafkaJS lists offsets READ_COMMITTED; low is the log start.
+ */
 async function fetchTopicOffsets(
   scope: Scope,
   topic: unknown,
@@ -436,7 +440,7 @@ async function fetchTopicOffsets(
   validateTopicArgument(topic)
   return readTopic(scope, topic, (_broker, found) =>
     found.partitions.map((log) => {
-      const high = String(log.highWatermark)
+      const high = String(log.lastStableOffset)
       return { partition: log.partition, offset: high, high, low: String(log.logStartOffset) }
     }),
   )
@@ -453,7 +457,7 @@ async function fetchTopicOffsetsByTimestamp(
   return readTopic(scope, topic, (broker, found) =>
     found.partitions.map((log) => ({
       partition: log.partition,
-      offset: String(broker.listOffset(found.name, log.partition, target)),
+      offset: String(broker.listOffset(found.name, log.partition, target, true)),
     })),
   )
 }

@@ -330,7 +330,7 @@ describe('admin: topics', () => {
         admin.createTopics({ validateOnly: true, topics: [{ topic: kit.topic('validate') }] }),
       )
     },
-    { knownBug: 'F7' },
+    { deliberate: 'F7' },
   )
 
   differential(
@@ -345,7 +345,7 @@ describe('admin: topics', () => {
         admin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: '1' }] }),
       )
     },
-    { knownBug: 'F6' },
+    { deliberate: 'F6' },
   )
 })
 
@@ -420,6 +420,6 @@ describe('auto-creation', () => {
       const metadata = await admin.fetchTopicMetadata({ topics: [topic] })
       return { subscribed, partitions: metadata.topics[0]?.partitions.length }
     },
-    { knownBug: 'F9' },
+    { deliberate: 'F9' },
   )
 })

@@ -193,6 +193,5 @@ describe('bad input: client arguments', () => {
         resume: await kit.attempt(() => consumer.resume([{ topic: '' }])),
       }
     },
-    { knownBug: 'F1' },
   )
 })

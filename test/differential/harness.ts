@@ -138,13 +138,29 @@ function detail(item: unknown): unknown {
 /**
  * Registers a differential test. `knownBug` names an entry of FINDINGS.md: the test is then
  * `it.fails` (it must keep failing until the bug is fixed, and turns red once it is).
+ * `deliberate` names a difference the README documents (kafkalite is deliberately more lenient
+ * than a KafkaJS defect): both sides run, kafkalite must not crash, and the recordings must still
+ * differ — so the entry is revisited if they ever agree.
  */
 export function differential(
   name: string,
   scenario: Scenario,
-  options: { readonly knownBug?: string; readonly timeoutMs?: number } = {},
+  options: { readonly knownBug?: string; readonly deliberate?: string; readonly timeoutMs?: number } = {},
 ): void {
   const timeoutMs = options.timeoutMs ?? 150_000
+  if (options.deliberate !== undefined && hasRealBroker) {
+    it(
+      `${name} [deliberate difference ${options.deliberate}, see README]`,
+      async () => {
+        const lite = await runSide('kafkalite', scenario)
+        const real = await runSide('real', scenario)
+        if (isCrash(lite)) throw new Error(`the scenario crashed on kafkalite: ${JSON.stringify(lite)}`)
+        expect(lite, 'a documented deliberate difference: the recordings are expected to differ').not.toEqual(real)
+      },
+      timeoutMs,
+    )
+    return
+  }
   if (!hasRealBroker) {
     const title = `${name} (kafkalite side only: KAFKA_BROKERS unset, real-broker comparison skipped)`
     if (options.knownBug !== undefined) {

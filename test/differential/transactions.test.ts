@@ -146,7 +146,6 @@ describe('transactions', () => {
       await transaction.commit()
       return { whileOpen, afterCommit: await admin.fetchTopicOffsets(topic) }
     },
-    { knownBug: 'F3' },
   )
 
   differential(
@@ -179,7 +178,6 @@ describe('transactions', () => {
       )
       return delivered
     },
-    { knownBug: 'F4' },
   )
 
   differential(
