@@ -116,6 +116,92 @@ async function floorIteration(batches: readonly StoredRecord[][]): Promise<numbe
   return reader
 }
 
+/** One floor log of a fleet: chunked arrays and the position of its parked reader. */
+interface FloorLog {
+  chunks: StoredRecord[][]
+  written: number
+  read: number
+  wake: (() => void) | null
+}
+
+interface FloorFleet {
+  readonly logs: readonly FloorLog[]
+  cursor: number
+  read: number
+  sum: number
+  onRead: (() => void) | null
+}
+
+/** `count` floor logs, a reader parked on each: the floor of the "traffic spread over N" runs. */
+function floorFleet(count: number): FloorFleet {
+  const logs: FloorLog[] = []
+  for (let index = 0; index < count; index++) logs.push({ chunks: [[]], written: 0, read: 0, wake: null })
+  const fleet: FloorFleet = { logs, cursor: 0, read: 0, sum: 0, onRead: null }
+  for (const log of logs) void floorReader(fleet, log)
+  return fleet
+}
+
+async function floorReader(fleet: FloorFleet, log: FloorLog): Promise<void> {
+  for (;;) {
+    if (log.read === log.written) {
+      await new Promise<void>((resolve) => (log.wake = resolve))
+      continue
+    }
+    while (log.read < log.written) {
+      const record = log.chunks[Math.floor(log.read / CHUNK_RECORDS)]![log.read % CHUNK_RECORDS]!
+      fleet.sum += record.offsetDelta
+      log.read++
+      fleet.read++
+    }
+    fleet.onRead?.()
+  }
+}
+
+async function floorFleetIteration(fleet: FloorFleet, batches: readonly StoredRecord[][]): Promise<number> {
+  const target = fleet.read + batches.length * BATCH_SIZE
+  const done = new Promise<void>((resolve) => {
+    fleet.onRead = () => {
+      if (fleet.read >= target) resolve()
+    }
+  })
+  for (const batch of batches) {
+    const log = fleet.logs[fleet.cursor]!
+    fleet.cursor = (fleet.cursor + 1) % fleet.logs.length
+    let chunk = log.chunks[log.chunks.length - 1]!
+    for (const record of batch) {
+      if (chunk.length === CHUNK_RECORDS) log.chunks.push((chunk = []))
+      chunk.push(record)
+    }
+    log.written += batch.length
+    const resume = log.wake
+    log.wake = null
+    resume?.()
+    await yieldToReader()
+  }
+  await done
+  return fleet.sum
+}
+
+/** Empties every floor log between rounds, as trim() does for the engine. */
+function trimFloorFleet(fleet: FloorFleet): void {
+  for (const log of fleet.logs) {
+    if (log.written === 0) continue
+    log.chunks = [[]]
+    log.written = 0
+    log.read = 0
+  }
+}
+
+function floorFleetVariant(name: string, count: number, batches: StoredRecord[][]): BenchVariant<unknown> {
+  return variant<FloorFleet>({
+    name,
+    recordsPerIteration: RECORDS_PER_ITERATION,
+    setup: () => floorFleet(count),
+    run: (fleet) => floorFleetIteration(fleet, batches),
+    afterEach: trimFloorFleet,
+  })
+}
+
 // ── eventemitter3 ────────────────────────────────────────────────────────────────────────────
 
 function emitterIteration(
@@ -405,6 +491,15 @@ async function main(): Promise<void> {
     topicsSpread,
   )
 
+  const floorSpread = await runBench({ title: 'floor spread', ...options }, [
+    floorFleetVariant('floor: 1 log, traffic on it', 1, batches),
+    floorFleetVariant('floor: 10,000 logs, traffic spread over all', 10_000, batches),
+  ])
+  printResults(
+    'For scale: the floor with traffic spread over 10,000 logs (a parked reader on each)',
+    floorSpread,
+  )
+
   const partitionsIdle = await runBench({ title: 'partitions idle', ...options }, [
     fleetVariant('8 partitions, traffic on all 8', { topics: 1, partitions: 8 }, batches),
     fleetVariant('1,000 partitions, traffic on 8', { topics: 1, partitions: 1_000, active: 8 }, batches),
@@ -478,6 +573,10 @@ async function main(): Promise<void> {
   flatness('per-record cost 8 → 1,000 partitions existing, traffic on 8', partitionsIdle)
   flatness('per-record cost 1 → 10,000 topics, traffic spread over all (cache-bound)', topicsSpread)
   flatness('per-record cost 1 → 1,000 partitions, traffic spread over all (cache-bound)', partitionsSpread)
+  const floorChange = pairedRatio(floorSpread[1]!, floorSpread[0]!) - 1
+  console.log(
+    `        for scale, the floor's own cost 1 → 10,000 logs, traffic spread over all: ${percent(floorChange)}`,
+  )
   flatness('per-record cost 10³ → 10⁷ retained records', retained)
   printChecksum()
 }
