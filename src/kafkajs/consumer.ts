@@ -387,7 +387,7 @@ function validatePauseArguments(
   verb: 'pause' | 'resume',
 ): void {
   for (const topicPartition of topicPartitions) {
-    if (!topicPartition || !topicPartition.topic) {
+    if (!topicPartition?.topic) {
       // KafkaJS names the entry when its topic is falsy ('' included): `(entry && entry.topic) || entry`
       throw new KafkaJSNonRetriableError(`Invalid topic ${String(topicPartition?.topic || topicPartition)}`)
     }
