@@ -252,7 +252,10 @@ export function createProducer(context: ClientContext, config: ProducerConfig): 
     async disconnect() {
       const wasConnected = status === 'connected'
       status = 'disconnecting'
-      await transactional?.release()
+      // KafkaJS disconnects its cluster asynchronously, and sends made meanwhile are refused as
+      // "disconnecting". An open transaction stays open, as in KafkaJS: after reconnecting it
+      // must still be committed or aborted before another begins.
+      await Promise.resolve()
       status = 'disconnected'
       if (wasConnected) context.keepAlive.release()
       instrumentation.emitLazy('producer.disconnect', () => undefined)

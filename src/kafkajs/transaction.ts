@@ -34,7 +34,6 @@ interface TransactionOptions {
 /** Per-producer transactional machinery: init once, then one transaction at a time. */
 export function createTransaction(options: TransactionOptions): {
   begin(): Promise<Transaction>
-  release(): Promise<void>
 } {
   const { context, transactionalId } = options
   let state: TransactionalState | null = null
@@ -144,9 +143,6 @@ export function createTransaction(options: TransactionOptions): {
         isActive,
       }
       return transaction
-    },
-    async release(): Promise<void> {
-      inTransaction = false
     },
   }
 }

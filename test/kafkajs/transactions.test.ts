@@ -246,6 +246,28 @@ describe('misuse', () => {
     await expect(producer.transaction()).resolves.toMatchObject({ isActive: expect.any(Function) })
   })
 
+  it('keeps an open transaction across disconnect and reconnect, so its records cannot leak into the next one', async () => {
+    const producer = await transactionalProducer()
+    const abandoned = await producer.transaction()
+    await abandoned.send({ topic, messages: [{ value: 'abandoned' }] })
+    await producer.disconnect()
+    await expect(abandoned.send({ topic, messages: [{ value: 'late' }] })).rejects.toThrow(
+      'The producer is disconnected',
+    )
+    await producer.connect()
+    await expect(producer.transaction()).rejects.toThrow(
+      'There is already an ongoing transaction for this producer. Please end the transaction before beginning another.',
+    )
+    await abandoned.abort()
+    const next = await producer.transaction()
+    await next.send({ topic, messages: [{ value: 'next' }] })
+    await next.commit()
+    const { received } = await committedReader()
+    await waitFor(() => received.length === 1)
+    await plain.send({ topic: uniqueName('barrier'), messages: [{ value: 'x' }] })
+    expect(valuesOf(received)).toEqual(['next'])
+  })
+
   it('rejects every method of a transaction once it has ended', async () => {
     const producer = await transactionalProducer()
     for (const end of ['commit', 'abort'] as const) {
