@@ -340,6 +340,15 @@ describe('validation and connection errors', () => {
       "Not requiring ack for all messages invalidates the idempotent producer's EoS guarantees",
     )
     await expect(producer.send({ topic, messages: [{ value: 'v' }] })).resolves.toHaveLength(1)
+    // a batch the broker rejects does not consume sequence numbers
+    await expect(
+      producer.send({ topic, messages: [{ value: Buffer.alloc(2 * 1024 * 1024) }] }),
+    ).rejects.toMatchObject({
+      type: 'MESSAGE_TOO_LARGE',
+    })
+    await expect(producer.send({ topic, messages: [{ value: 'w' }] })).resolves.toEqual([
+      expect.objectContaining({ baseOffset: '1' }),
+    ])
   })
 
   it('an idempotent producer without retries cannot be created', () => {
