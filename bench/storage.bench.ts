@@ -13,12 +13,13 @@
  * - reopen time of a large log (clean close, and after a crash: no recovery point, full scan);
  * - read-back throughput and peak RSS reading that log from a cold open (a fresh process).
  *
- * Variants run interleaved, round by round, with fixed amounts of data; results are consumed into
- * a printed checksum. MB = 10⁶ bytes of segment files on disk.
+ * Variants run interleaved, round by round, with fixed amounts of data, each after a `sync` so
+ * that none pays for another's writeback; results are consumed into a printed checksum.
+ * MB = 10⁶ bytes of segment files on disk.
  *
  * Run: node --import tsx bench/storage.bench.ts
  * Env: KAFKALITE_BENCH_LOG_MB (size of the large log, default 256; the README figures use 1024),
- *      KAFKALITE_BENCH_DIR (default bench/.tmp), KAFKALITE_BENCH_ROUNDS (default 3).
+ *      KAFKALITE_BENCH_DIR (default bench/.tmp), KAFKALITE_BENCH_ROUNDS (default 3; README: 5).
  */
 import { spawnSync } from 'node:child_process'
 import {
@@ -142,6 +143,11 @@ function batchAt(baseOffset: number, records: readonly StoredRecord[]): RecordBa
     records,
     sizeBytes: records.length * (records[0] as StoredRecord).sizeBytes,
   }
+}
+
+/** Waits for the kernel to write back every dirty page, so no variant pays for the one before (untimed). */
+function settleDisk(): void {
+  spawnSync('sync')
 }
 
 // ── floors ───────────────────────────────────────────────────────────────────────────────────
@@ -441,13 +447,20 @@ async function main(): Promise<void> {
   const variants = appendVariants()
   const floorA: number[] = []
   const floorB: number[] = []
+  const packDefaultRates: number[] = []
+  const packStoreRates: number[] = []
   const results = new Map<string, AppendResult[]>()
   for (let round = 0; round < ROUNDS; round++) {
+    settleDisk()
     floorA.push(floorWrite(256 * MB, 0))
+    settleDisk()
     floorB.push(floorWrite(256 * MB, 1024 * 1024))
+    packDefaultRates.push(msgpackrRecordsPerSecond(DEFAULT_PACKR, 200_000))
+    packStoreRates.push(msgpackrRecordsPerSecond(STORE_OPTIONS_PACKR, 200_000))
     for (let step = 0; step < variants.length; step++) {
       const variant = variants[(round + step) % variants.length] as AppendVariant
       const list = results.get(variant.name) ?? []
+      settleDisk()
       list.push(await runAppend(variant))
       results.set(variant.name, list)
     }
@@ -479,8 +492,8 @@ async function main(): Promise<void> {
       `  ${variant.name.padEnd(54)} ${line.mbPerSecond.toFixed(1).padStart(7)} MB/s ${(line.recordsPerSecond / 1e3).toFixed(0).padStart(6)} k rec/s  ack p50 ${(line.p50Us / 1000).toFixed(2)} ms p99 ${(line.p99Us / 1000).toFixed(2)} ms`,
     )
   }
-  const packDefault = median([0, 1, 2].map(() => msgpackrRecordsPerSecond(DEFAULT_PACKR, 300_000)))
-  const packStore = median([0, 1, 2].map(() => msgpackrRecordsPerSecond(STORE_OPTIONS_PACKR, 300_000)))
+  const packDefault = median(packDefaultRates)
+  const packStore = median(packStoreRates)
   console.log(
     `\nmsgpackr pack of the same objects, one by one: ${(packDefault / 1e3).toFixed(0)} k/s (defaults), ${(packStore / 1e3).toFixed(0)} k/s (the store's options)`,
   )
