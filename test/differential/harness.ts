@@ -180,7 +180,12 @@ export function differential(
   }
   const body = async () => {
     const lite = await runSide('kafkalite', scenario)
-    const real = await runSide('real', scenario)
+    let real = await runSide('real', scenario)
+    // A real broker right after start can answer a retriable "coordinator loading / not
+    // coordinator" that KafkaJS gives up on; such a crash of the real side is run once more.
+    if (isCrash(real) && (real as { scenarioCrashed: { retriable?: boolean } }).scenarioCrashed.retriable === true && !isCrash(lite)) {
+      real = await runSide('real', scenario)
+    }
     if (isCrash(lite) && isCrash(real)) {
       throw new Error(
         `the scenario crashed on both sides:\nkafkalite: ${JSON.stringify(lite)}\nreal: ${JSON.stringify(real)}`,
