@@ -198,7 +198,7 @@ describe('the Transaction object', () => {
 })
 
 describe('offsets of a transactional topic', () => {
-  it('eachMessage commits up to the trailing commit marker, eachBatch past it (as KafkaJS)', async () => {
+  it('eachMessage commits up to the trailing commit marker, eachBatch past it (as KafkaJS 2.2.4 on Kafka 3.9.1)', async () => {
     const producer = await transactionalProducer()
     const transaction = await producer.transaction()
     await transaction.send({ topic, messages: [{ value: 'a' }, { value: 'b' }] })
@@ -397,13 +397,16 @@ describe('fencing', () => {
     for (const call of [() => zombie.send({ topic, messages: [{ value: 'late' }] }), () => zombie.commit()]) {
       const error = await call().catch((caught: unknown) => caught)
       // Kafka 3.9 answers PRODUCER_FENCED, which it maps to INVALID_PRODUCER_EPOCH for the
-      // AddPartitionsToTxn/EndTxn versions KafkaJS speaks (v1)
+      // AddPartitionsToTxn/EndTxn versions KafkaJS speaks (v1); checked against Kafka 3.9.1 +
+      // KafkaJS 2.2.4, for send and for commit, and after a transaction timeout
       expect(error).toBeInstanceOf(KafkaJSProtocolError)
       expect(error).toMatchObject({
         name: 'KafkaJSProtocolError',
         type: 'INVALID_PRODUCER_EPOCH',
         code: 47,
         retriable: false,
+        message:
+          "Producer attempted an operation with an old epoch. Either there is a newer producer with the same transactionalId, or the producer's transaction has been expired by the broker",
       })
     }
     const committed = await committedReader()
