@@ -81,7 +81,7 @@ async function kafkajsRound(mode: 'eachBatch' | 'eachMessage'): Promise<number> 
   await test.waitFor(() =>
     test.groupMembers('bench').every((member) => member.assignment.length === PARTITIONS / 2),
   )
-  const producer = kafka.producer({ createPartitioner: undefined })
+  const producer = kafka.producer()
   await producer.connect()
   const started = performance.now()
   for (const messages of batches) await producer.send({ topic, messages, acks: 1 })

@@ -13,7 +13,7 @@
  * - Seeking to -1 / -2 means latest / earliest.
  */
 import { KafkaliteError } from '../common/errors.js'
-import { batchNextOffset, type RecordBatch, type StoredRecord } from '../common/record.js'
+import { batchNextOffset, type RecordBatch } from '../common/record.js'
 import { TopicPartitionMap } from '../common/topic-partition-map.js'
 import type { Broker } from '../engine/broker.js'
 import type { WaitTarget } from '../engine/fetch-waiters.js'
