@@ -138,7 +138,9 @@ export class GroupCoordinator {
         })
       }
       // As Kafka: only a new member (empty id) creates a group; a known id for a missing group is unknown.
-      if (request.memberId !== '' && !this.#groups.has(request.groupId)) throw unknownMember(request.groupId, request.memberId)
+      if (request.memberId !== '' && !this.#groups.has(request.groupId)) {
+        throw unknownMember(request.groupId, request.memberId)
+      }
       const group = this.#groupForJoin(request.groupId)
       const member = this.#memberForJoin(group, request)
       return new Promise<JoinGroupResult>((resolve, reject) => {
