@@ -16,7 +16,6 @@ import {
 } from '../client/group-consumer.js'
 import { SubscriptionState } from '../client/subscription-state.js'
 import { KafkaliteError } from '../common/errors.js'
-import type { RecordBatch, StoredRecord } from '../common/record.js'
 import type { Broker } from '../engine/broker.js'
 import { rangeAssign, roundRobinAssign } from '../engine/groups/assignors.js'
 import { Listeners } from '../engine/listeners.js'

@@ -109,7 +109,12 @@ export class ConsumerRegistry {
         if (!this.#waiters.delete(waiter)) return
         const check = this.#check()
         if (check.settled) resolve()
-        else reject(new KafkaliteError('REQUEST_TIMED_OUT', `not settled after ${timeoutMs} ms: ${check.reason}`, { value: timeoutMs }))
+        else
+          reject(
+            new KafkaliteError('REQUEST_TIMED_OUT', `not settled after ${timeoutMs} ms: ${check.reason}`, {
+              value: timeoutMs,
+            }),
+          )
       }, timeoutMs)
     })
   }

@@ -63,7 +63,9 @@ export class Faults {
   }
 
   /** The next handler call of a consumer (of `groupId`, on `topic`, if given) throws `error` after `afterMessages` messages. */
-  crashNextHandler(options: { groupId?: string; topic?: string; afterMessages?: number; error?: Error } = {}): void {
+  crashNextHandler(
+    options: { groupId?: string; topic?: string; afterMessages?: number; error?: Error } = {},
+  ): void {
     this.#crashes.push({
       groupId: options.groupId,
       topic: options.topic,
@@ -83,7 +85,9 @@ export class Faults {
   takeHandlerCrash(groupId: string, topic: string, partition: number): Error | null {
     if (this.#crashes.length === 0) return null
     const index = this.#crashes.findIndex(
-      (crash) => (crash.groupId === undefined || crash.groupId === groupId) && (crash.topic === undefined || crash.topic === topic),
+      (crash) =>
+        (crash.groupId === undefined || crash.groupId === groupId) &&
+        (crash.topic === undefined || crash.topic === topic),
     )
     if (index === -1) return null
     const crash = this.#crashes[index]!
@@ -92,7 +96,14 @@ export class Faults {
       return null
     }
     this.#crashes.splice(index, 1)
-    this.#emit({ kind: 'handler-crash', phase: 'fired', groupId, topic, partition, detail: crash.error.message })
+    this.#emit({
+      kind: 'handler-crash',
+      phase: 'fired',
+      groupId,
+      topic,
+      partition,
+      detail: crash.error.message,
+    })
     return crash.error
   }
 

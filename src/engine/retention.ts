@@ -8,10 +8,18 @@ import type { TopicConfig } from './topic-config.js'
  * the whole log is due, the caller rolls first, as Kafka does, so the active segment's data can go.
  * Pure.
  */
-export function segmentsToDelete(segments: readonly SegmentInfo[], config: TopicConfig, nowMs: number): number {
+export function segmentsToDelete(
+  segments: readonly SegmentInfo[],
+  config: TopicConfig,
+  nowMs: number,
+): number {
   let byTime = 0
   if (config.retentionMs >= 0) {
-    while (byTime < segments.length && isDeletable(segments, byTime) && nowMs - (segments[byTime] as SegmentInfo).maxTimestamp > config.retentionMs) {
+    while (
+      byTime < segments.length &&
+      isDeletable(segments, byTime) &&
+      nowMs - (segments[byTime] as SegmentInfo).maxTimestamp > config.retentionMs
+    ) {
       byTime++
     }
   }

@@ -2,7 +2,11 @@ import { KafkaliteError } from '../common/errors.js'
 import { DEFAULTS } from '../common/limits.js'
 
 /** `cleanup.policy` values. */
-export const CleanupPolicy = { Delete: 'delete', Compact: 'compact', CompactDelete: 'compact,delete' } as const
+export const CleanupPolicy = {
+  Delete: 'delete',
+  Compact: 'compact',
+  CompactDelete: 'compact,delete',
+} as const
 export type CleanupPolicy = (typeof CleanupPolicy)[keyof typeof CleanupPolicy]
 
 /** `message.timestamp.type` values. */
@@ -130,7 +134,11 @@ export function describeTopicConfig(
   for (const [key, spec] of Object.entries(NUMERIC_KEYS)) {
     described.push({ name: key, value: String(config[spec.field]), isDefault: !(key in entries) })
   }
-  described.push({ name: 'cleanup.policy', value: config.cleanupPolicy, isDefault: !('cleanup.policy' in entries) })
+  described.push({
+    name: 'cleanup.policy',
+    value: config.cleanupPolicy,
+    isDefault: !('cleanup.policy' in entries),
+  })
   described.push({
     name: 'message.timestamp.type',
     value: config.timestampType,

@@ -9,9 +9,13 @@ const LEGAL_TOPIC_NAME = /^[a-zA-Z0-9._-]+$/
  */
 export function validateTopicName(name: unknown): asserts name is string {
   if (typeof name !== 'string' || name.length === 0) {
-    throw new KafkaliteError('INVALID_TOPIC_EXCEPTION', `topic name must be a non-empty string, got ${describe(name)}`, {
-      value: name,
-    })
+    throw new KafkaliteError(
+      'INVALID_TOPIC_EXCEPTION',
+      `topic name must be a non-empty string, got ${describe(name)}`,
+      {
+        value: name,
+      },
+    )
   }
   if (name === '.' || name === '..') {
     throw new KafkaliteError('INVALID_TOPIC_EXCEPTION', `topic name cannot be "." or ".."`, { value: name })

@@ -5,53 +5,54 @@
  * import { Kafka } from 'kafkalite/kafkajs'
  * const kafka = new Kafka({ clientId: 'app', brokers: ['localhost:9092'] })
  */
-export { Kafka, type KafkaliteConfig, type KafkaliteOptions } from './kafka.js'
-export { Partitioners } from './partitioners.js'
-export { PartitionAssigners } from './assigners.js'
+
 export { AssignerProtocol } from './assigner-protocol.js'
+export { PartitionAssigners } from './assigners.js'
+export { resetKafkaliteClusters } from './clusters.js'
 export {
-  logLevel,
-  CompressionTypes,
-  CompressionCodecs,
-  ConfigResourceTypes,
-  ConfigSource,
-  AclResourceTypes,
   AclOperationTypes,
   AclPermissionTypes,
+  AclResourceTypes,
+  CompressionCodecs,
+  CompressionTypes,
+  ConfigResourceTypes,
+  ConfigSource,
+  logLevel,
   ResourcePatternTypes,
 } from './constants.js'
 export {
-  KafkaJSError,
-  KafkaJSNonRetriableError,
-  KafkaJSProtocolError,
-  KafkaJSOffsetOutOfRange,
-  KafkaJSMemberIdRequired,
-  KafkaJSNumberOfRetriesExceeded,
-  KafkaJSConnectionError,
-  KafkaJSConnectionClosedError,
-  KafkaJSRequestTimeoutError,
-  KafkaJSMetadataNotLoaded,
-  KafkaJSTopicMetadataNotLoaded,
-  KafkaJSStaleTopicMetadataAssignment,
-  KafkaJSDeleteGroupsError,
-  KafkaJSServerDoesNotSupportApiKey,
-  KafkaJSBrokerNotFound,
-  KafkaJSPartialMessageError,
-  KafkaJSSASLAuthenticationError,
-  KafkaJSGroupCoordinatorNotFound,
-  KafkaJSNotImplemented,
-  KafkaJSTimeout,
-  KafkaJSLockTimeout,
-  KafkaJSUnsupportedMagicByteInMessageSet,
-  KafkaJSDeleteTopicRecordsError,
-  KafkaJSInvariantViolation,
-  KafkaJSInvalidVarIntError,
-  KafkaJSInvalidLongError,
-  KafkaJSCreateTopicError,
-  KafkaJSAlterPartitionReassignmentsError,
   KafkaJSAggregateError,
+  KafkaJSAlterPartitionReassignmentsError,
+  KafkaJSBrokerNotFound,
+  KafkaJSConnectionClosedError,
+  KafkaJSConnectionError,
+  KafkaJSCreateTopicError,
+  KafkaJSDeleteGroupsError,
+  KafkaJSDeleteTopicRecordsError,
+  KafkaJSError,
   KafkaJSFetcherRebalanceError,
+  KafkaJSGroupCoordinatorNotFound,
+  KafkaJSInvalidLongError,
+  KafkaJSInvalidVarIntError,
+  KafkaJSInvariantViolation,
+  KafkaJSLockTimeout,
+  KafkaJSMemberIdRequired,
+  KafkaJSMetadataNotLoaded,
   KafkaJSNoBrokerAvailableError,
+  KafkaJSNonRetriableError,
+  KafkaJSNotImplemented,
+  KafkaJSNumberOfRetriesExceeded,
+  KafkaJSOffsetOutOfRange,
+  KafkaJSPartialMessageError,
+  KafkaJSProtocolError,
+  KafkaJSRequestTimeoutError,
+  KafkaJSSASLAuthenticationError,
+  KafkaJSServerDoesNotSupportApiKey,
+  KafkaJSStaleTopicMetadataAssignment,
+  KafkaJSTimeout,
+  KafkaJSTopicMetadataNotLoaded,
+  KafkaJSUnsupportedMagicByteInMessageSet,
 } from './errors.js'
+export { Kafka, type KafkaliteConfig, type KafkaliteOptions } from './kafka.js'
+export { Partitioners } from './partitioners.js'
 export type * from './types.js'
-export { resetKafkaliteClusters } from './clusters.js'

@@ -100,7 +100,9 @@ export class Kafka {
       if (broker !== undefined && !broker.closed) return broker
       const list = typeof brokerList === 'function' ? brokerList() : brokerList
       if (list instanceof Promise) {
-        throw new KafkaJSNonRetriableError('The client is not connected: its brokers function has not resolved yet')
+        throw new KafkaJSNonRetriableError(
+          'The client is not connected: its brokers function has not resolved yet',
+        )
       }
       return register(list)
     }

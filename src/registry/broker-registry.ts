@@ -9,7 +9,9 @@ const brokers = new Map<string, Broker>()
 
 /** Normalises a broker list into the registry key: trimmed, deduplicated, sorted, comma-joined. */
 export function clusterAddress(brokerList: readonly string[]): string {
-  return [...new Set(brokerList.map((address) => address.trim()).filter((address) => address !== ''))].sort().join(',')
+  return [...new Set(brokerList.map((address) => address.trim()).filter((address) => address !== ''))]
+    .sort()
+    .join(',')
 }
 
 /**

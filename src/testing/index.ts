@@ -4,10 +4,16 @@
  */
 import { randomUUID } from 'node:crypto'
 
-export { createTestBroker, type TestBroker, type TestFaults, type TopicRecord, type GroupPartitionState } from './test-broker.js'
-export { waitFor, type WaitForOptions } from './wait-for.js'
-export { resetBrokerRegistry } from '../registry/broker-registry.js'
 export type { FaultEvent } from '../engine/faults.js'
+export { resetBrokerRegistry } from '../registry/broker-registry.js'
+export {
+  createTestBroker,
+  type GroupPartitionState,
+  type TestBroker,
+  type TestFaults,
+  type TopicRecord,
+} from './test-broker.js'
+export { type WaitForOptions, waitFor } from './wait-for.js'
 
 /** A topic name that no other test uses: `${prefix}-<random uuid>`. */
 export function uniqueTopicName(prefix = 'test'): string {

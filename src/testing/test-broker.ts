@@ -42,7 +42,10 @@ export interface TestBroker extends AsyncDisposable {
   /** Resolves when every running consumer has processed and committed everything; see Broker.settled. */
   settled(options?: { timeoutMs?: number }): Promise<void>
   /** Waits for a condition, re-checking whenever the broker changes. */
-  waitFor<T>(predicate: () => T | Promise<T>, options?: Omit<WaitForOptions, 'onChange' | 'clock'>): Promise<NonNullable<T>>
+  waitFor<T>(
+    predicate: () => T | Promise<T>,
+    options?: Omit<WaitForOptions, 'onChange' | 'clock'>,
+  ): Promise<NonNullable<T>>
   /** Everything a topic holds (data records only), partition by partition, in offset order. */
   records(topic: string, options?: { readCommitted?: boolean }): TopicRecord[]
   /** Committed offset, position and lag of a group for every partition of the topics it knows. */
@@ -56,7 +59,12 @@ export interface TestBroker extends AsyncDisposable {
 /** Fault injection; each fault is reported to `onFault` listeners when armed and when it fires. */
 export interface TestFaults {
   failNextProduce(topic: string, code: ErrorCode, options?: { count?: number; message?: string }): void
-  crashNextHandler(options?: { groupId?: string; topic?: string; afterMessages?: number; error?: Error }): void
+  crashNextHandler(options?: {
+    groupId?: string
+    topic?: string
+    afterMessages?: number
+    error?: Error
+  }): void
   forceRebalance(groupId: string): void
   /** Moves the group back to `fromOffset` on a partition and rebalances: records are delivered again. */
   redeliver(groupId: string, topic: string, partition: number, fromOffset: number): void
@@ -81,7 +89,11 @@ export function createTestBroker(options: BrokerOptions & { address?: string } =
     brokers: [address],
     settled: (settleOptions = {}) => broker.settled(settleOptions),
     waitFor: (predicate, waitOptions = {}) =>
-      waitFor(predicate, { ...waitOptions, clock: broker.clock, onChange: (listener) => broker.consumers.onChange(listener) }),
+      waitFor(predicate, {
+        ...waitOptions,
+        clock: broker.clock,
+        onChange: (listener) => broker.consumers.onChange(listener),
+      }),
     records: (topic, readOptions = {}) => readTopic(broker, topic, readOptions.readCommitted ?? false),
     groupOffsets: (groupId) => groupOffsets(broker, groupId),
     groupMembers: (groupId) =>
@@ -93,11 +105,14 @@ export function createTestBroker(options: BrokerOptions & { address?: string } =
           assignment: consumer.progress().map(({ topic, partition }) => ({ topic, partition })),
         })),
     faults: {
-      failNextProduce: (topic, code, faultOptions) => broker.faults.failNextProduce(topic, code, faultOptions),
+      failNextProduce: (topic, code, faultOptions) =>
+        broker.faults.failNextProduce(topic, code, faultOptions),
       crashNextHandler: (faultOptions) => broker.faults.crashNextHandler(faultOptions),
       forceRebalance: (groupId) => broker.groups.forceRebalance(groupId),
-      redeliver: (groupId, topic, partition, fromOffset) => broker.redeliver(groupId, topic, partition, fromOffset),
-      delayPartition: (topic, partition, delayMs) => broker.faults.delayPartition(topic, partition, broker.clock.now() + delayMs),
+      redeliver: (groupId, topic, partition, fromOffset) =>
+        broker.redeliver(groupId, topic, partition, fromOffset),
+      delayPartition: (topic, partition, delayMs) =>
+        broker.faults.delayPartition(topic, partition, broker.clock.now() + delayMs),
       onFault: (listener) => broker.faults.events.on('fault', listener),
     },
     close: () => resetBrokerRegistry(address).then(() => broker.close()),
@@ -147,7 +162,10 @@ function groupOffsets(broker: Broker, groupId: string): GroupPartitionState[] {
     if (consumer.groupId !== groupId) continue
     for (const topic of consumer.topics()) topics.add(topic)
     for (const progress of consumer.progress()) {
-      positions.set(`${progress.topic}\u0000${progress.partition}`, { position: progress.position, memberId: consumer.memberId() })
+      positions.set(`${progress.topic}\u0000${progress.partition}`, {
+        position: progress.position,
+        memberId: consumer.memberId(),
+      })
     }
   }
   const states: GroupPartitionState[] = []

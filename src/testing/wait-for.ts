@@ -21,7 +21,10 @@ export interface WaitForOptions {
  * @throws KafkaliteError REQUEST_TIMED_OUT naming the condition, ABORTED through the signal
  * @example const offset = await waitFor(() => committed('g', 'orders', 0) >= 10)
  */
-export function waitFor<T>(predicate: () => T | Promise<T>, options: WaitForOptions = {}): Promise<NonNullable<T>> {
+export function waitFor<T>(
+  predicate: () => T | Promise<T>,
+  options: WaitForOptions = {},
+): Promise<NonNullable<T>> {
   const clock = options.clock ?? systemClock
   const timeoutMs = options.timeoutMs ?? 5_000
   const intervalMs = options.intervalMs ?? 10
@@ -41,11 +44,18 @@ export function waitFor<T>(predicate: () => T | Promise<T>, options: WaitForOpti
       options.signal?.removeEventListener('abort', onAbort)
       outcome()
     }
-    const onAbort = (): void => finish(() => reject(new KafkaliteError('ABORTED', `waiting for ${description} was aborted`)))
+    const onAbort = (): void =>
+      finish(() => reject(new KafkaliteError('ABORTED', `waiting for ${description} was aborted`)))
     const tick = (): void => {
       if (done) return
       if (clock.now() - startedMs >= timeoutMs) {
-        finish(() => reject(new KafkaliteError('REQUEST_TIMED_OUT', `${description} did not hold within ${timeoutMs} ms`, { value: timeoutMs })))
+        finish(() =>
+          reject(
+            new KafkaliteError('REQUEST_TIMED_OUT', `${description} did not hold within ${timeoutMs} ms`, {
+              value: timeoutMs,
+            }),
+          ),
+        )
         return
       }
       void check()

@@ -116,8 +116,9 @@ describe('typed bus', () => {
     )
     expect(seen?.value).toEqual(order('o-1'))
     // A consumer mutating what it received changes nothing another consumer (or a later read) sees.
-    ;(seen?.value as { amount: number; items: { sku: string }[] }).amount = 1
-    ;(seen?.value as { amount: number; items: { sku: string }[] }).items[0]!.sku = 'changed by a consumer'
+    const received = seen!.value as { amount: number; items: { sku: string }[] }
+    received.amount = 1
+    received.items[0]!.sku = 'changed by a consumer'
     const second = b.consumer({ groupId: 'b', topics: [orders], fromBeginning: true })
     const [again] = await collect<BusMessage>(1, (push) =>
       second.run({ eachMessage: async ({ message }) => push(message) }),

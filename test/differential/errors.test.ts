@@ -179,19 +179,16 @@ describe('bad input: client arguments', () => {
     return { noGroup, heartbeat, subscribe, beforeRun, whileRunning }
   })
 
-  differential(
-    'pause with an empty topic names the entry in the error',
-    async (kit) => {
-      const topic = kit.topic('pause-args')
-      await createTopics(kit, [{ topic }])
-      const consumer = kit.consumer({ groupId: kit.groupId('pause-args') })
-      await consumer.connect()
-      await consumer.subscribe({ topics: [topic] })
-      await consumer.run({ eachMessage: async () => {} })
-      return {
-        pause: await kit.attempt(() => consumer.pause([{ topic: '' }])),
-        resume: await kit.attempt(() => consumer.resume([{ topic: '' }])),
-      }
-    },
-  )
+  differential('pause with an empty topic names the entry in the error', async (kit) => {
+    const topic = kit.topic('pause-args')
+    await createTopics(kit, [{ topic }])
+    const consumer = kit.consumer({ groupId: kit.groupId('pause-args') })
+    await consumer.connect()
+    await consumer.subscribe({ topics: [topic] })
+    await consumer.run({ eachMessage: async () => {} })
+    return {
+      pause: await kit.attempt(() => consumer.pause([{ topic: '' }])),
+      resume: await kit.attempt(() => consumer.resume([{ topic: '' }])),
+    }
+  })
 })

@@ -155,7 +155,9 @@ export function differential(
         const lite = await runSide('kafkalite', scenario)
         const real = await runSide('real', scenario)
         if (isCrash(lite)) throw new Error(`the scenario crashed on kafkalite: ${JSON.stringify(lite)}`)
-        expect(lite, 'a documented deliberate difference: the recordings are expected to differ').not.toEqual(real)
+        expect(lite, 'a documented deliberate difference: the recordings are expected to differ').not.toEqual(
+          real,
+        )
       },
       timeoutMs,
     )
@@ -183,7 +185,11 @@ export function differential(
     let real = await runSide('real', scenario)
     // A real broker right after start can answer a retriable "coordinator loading / not
     // coordinator" that KafkaJS gives up on; such a crash of the real side is run once more.
-    if (isCrash(real) && (real as { scenarioCrashed: { retriable?: boolean } }).scenarioCrashed.retriable === true && !isCrash(lite)) {
+    if (
+      isCrash(real) &&
+      (real as { scenarioCrashed: { retriable?: boolean } }).scenarioCrashed.retriable === true &&
+      !isCrash(lite)
+    ) {
       real = await runSide('real', scenario)
     }
     if (isCrash(lite) && isCrash(real)) {

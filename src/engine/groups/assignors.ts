@@ -36,7 +36,9 @@ export function roundRobinAssign(
 ): Assignment {
   const assignment = emptyAssignment(members)
   const sorted = [...members].sort(byMemberId)
-  const topics = [...new Set(sorted.flatMap((member) => member.topics))].filter((topic) => partitionCounts.has(topic)).sort()
+  const topics = [...new Set(sorted.flatMap((member) => member.topics))]
+    .filter((topic) => partitionCounts.has(topic))
+    .sort()
   let cursor = 0
   for (const topic of topics) {
     const count = partitionCounts.get(topic) ?? 0
@@ -58,7 +60,10 @@ export function roundRobinAssign(
  * Per topic, contiguous ranges of partitions to the subscribed members sorted by id, the first
  * members taking one extra when the count does not divide (Kafka's RangeAssignor). Pure.
  */
-export function rangeAssign(members: readonly AssignorMember[], partitionCounts: ReadonlyMap<string, number>): Assignment {
+export function rangeAssign(
+  members: readonly AssignorMember[],
+  partitionCounts: ReadonlyMap<string, number>,
+): Assignment {
   const assignment = emptyAssignment(members)
   const sorted = [...members].sort(byMemberId)
   const topics = [...new Set(sorted.flatMap((member) => member.topics))].sort()

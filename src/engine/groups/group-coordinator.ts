@@ -132,10 +132,14 @@ export class GroupCoordinator {
       this.#checkOpen()
       validateGroupId(request.groupId)
       if (!(request.sessionTimeoutMs >= 1 && request.sessionTimeoutMs <= 3_600_000)) {
-        throw new KafkaliteError('INVALID_SESSION_TIMEOUT', `session timeout ${request.sessionTimeoutMs} ms is outside 1..3600000`, {
-          groupId: request.groupId,
-          value: request.sessionTimeoutMs,
-        })
+        throw new KafkaliteError(
+          'INVALID_SESSION_TIMEOUT',
+          `session timeout ${request.sessionTimeoutMs} ms is outside 1..3600000`,
+          {
+            groupId: request.groupId,
+            value: request.sessionTimeoutMs,
+          },
+        )
       }
       // As Kafka: only a new member (empty id) creates a group; a known id for a missing group is unknown.
       if (request.memberId !== '' && !this.#groups.has(request.groupId)) {
@@ -165,14 +169,23 @@ export class GroupCoordinator {
 
   #memberForJoin(group: Group, request: JoinGroupRequest): Member {
     if (group.members.size > 0 && group.protocolType !== request.protocolType) {
-      throw new KafkaliteError('INCONSISTENT_GROUP_PROTOCOL', `group ${group.groupId} uses protocol type ${group.protocolType}, not ${request.protocolType}`, { groupId: group.groupId })
+      throw new KafkaliteError(
+        'INCONSISTENT_GROUP_PROTOCOL',
+        `group ${group.groupId} uses protocol type ${group.protocolType}, not ${request.protocolType}`,
+        { groupId: group.groupId },
+      )
     }
     if (group.members.size > 0 && !this.#sharesProtocol(group, request.protocols, request.memberId)) {
-      throw new KafkaliteError('INCONSISTENT_GROUP_PROTOCOL', `member supports none of group ${group.groupId}'s protocols`, { groupId: group.groupId })
+      throw new KafkaliteError(
+        'INCONSISTENT_GROUP_PROTOCOL',
+        `member supports none of group ${group.groupId}'s protocols`,
+        { groupId: group.groupId },
+      )
     }
     let member: Member | undefined
     if (request.memberId === '') {
-      if (group.members.size >= LIMITS.groupMembersMax) throw limitExceeded('groupMembersMax', LIMITS.groupMembersMax)
+      if (group.members.size >= LIMITS.groupMembersMax)
+        throw limitExceeded('groupMembersMax', LIMITS.groupMembersMax)
       member = {
         memberId: `${request.clientId}-${randomUuid(this.#broker.random)}`,
         clientId: request.clientId,
@@ -229,7 +242,8 @@ export class GroupCoordinator {
       return new Promise<unknown>((resolve, reject) => {
         member.syncWaiter = { resolve, reject }
         if (member.memberId === group.leaderId && request.assignments !== undefined) {
-          for (const each of group.members.values()) each.assignment = request.assignments.get(each.memberId) ?? null
+          for (const each of group.members.values())
+            each.assignment = request.assignments.get(each.memberId) ?? null
           group.state = transitionGroupState(group.state, GroupState.Stable)
           this.#broker.consumers.notify()
           for (const each of group.members.values()) {
@@ -255,14 +269,20 @@ export class GroupCoordinator {
     if (member === undefined) throw unknownMember(groupId, memberId)
     this.#touch(group, member)
     if (group.state === GroupState.PreparingRebalance) throw rebalancing(groupId)
-    if (generationId !== group.generationId) throw illegalGeneration(groupId, generationId, group.generationId)
+    if (generationId !== group.generationId)
+      throw illegalGeneration(groupId, generationId, group.generationId)
   }
 
   /** Makes a group rebalance now (a test fault): every member is told to rejoin. */
   forceRebalance(groupId: string): void {
     const group = this.#groups.get(groupId)
     if (group === undefined || group.members.size === 0) return
-    this.#broker.faults.report({ kind: 'rebalance', phase: 'fired', groupId, detail: `generation ${group.generationId}` })
+    this.#broker.faults.report({
+      kind: 'rebalance',
+      phase: 'fired',
+      groupId,
+      detail: `generation ${group.generationId}`,
+    })
     if (group.state === GroupState.PreparingRebalance) return
     this.#prepareRebalance(group)
   }
@@ -283,7 +303,8 @@ export class GroupCoordinator {
     member.joinWaiter = null
     member.syncWaiter = null
     if (group.state === GroupState.PreparingRebalance) this.#maybeCompleteJoin(group)
-    else if (group.state === GroupState.Stable || group.state === GroupState.CompletingRebalance) this.#prepareRebalance(group)
+    else if (group.state === GroupState.Stable || group.state === GroupState.CompletingRebalance)
+      this.#prepareRebalance(group)
   }
 
   #prepareRebalance(group: Group): void {
@@ -294,12 +315,14 @@ export class GroupCoordinator {
         waiter?.reject(rebalancing(group.groupId))
       }
     }
-    if (group.state !== GroupState.Empty) group.state = transitionGroupState(group.state, GroupState.PreparingRebalance)
+    if (group.state !== GroupState.Empty)
+      group.state = transitionGroupState(group.state, GroupState.PreparingRebalance)
     if (group.members.size === 0) {
       this.#toEmpty(group)
       return
     }
-    if (group.state === GroupState.Empty) group.state = transitionGroupState(group.state, GroupState.PreparingRebalance)
+    if (group.state === GroupState.Empty)
+      group.state = transitionGroupState(group.state, GroupState.PreparingRebalance)
     let timeoutMs = 0
     for (const member of group.members.values()) {
       if (member.rebalanceTimeoutMs > timeoutMs) timeoutMs = member.rebalanceTimeoutMs
@@ -379,7 +402,10 @@ export class GroupCoordinator {
         this.#armExpiry(group, member, Math.max(1, member.sessionTimeoutMs - idleMs))
         return
       }
-      this.#broker.logLine('info', `member ${member.memberId} of group ${group.groupId} expired after ${idleMs} ms without a heartbeat`)
+      this.#broker.logLine(
+        'info',
+        `member ${member.memberId} of group ${group.groupId} expired after ${idleMs} ms without a heartbeat`,
+      )
       this.#removeMember(group, member, unknownMember(group.groupId, member.memberId))
     }, delayMs)
   }
@@ -396,7 +422,11 @@ export class GroupCoordinator {
     let group = this.#groups.get(request.groupId)
     if (request.generationId < 0 && request.memberId === '') {
       if (group !== undefined && group.members.size > 0) {
-        throw new KafkaliteError('UNKNOWN_MEMBER_ID', `group ${request.groupId} has active members; commit as one of them`, { groupId: request.groupId })
+        throw new KafkaliteError(
+          'UNKNOWN_MEMBER_ID',
+          `group ${request.groupId} has active members; commit as one of them`,
+          { groupId: request.groupId },
+        )
       }
     } else {
       if (group === undefined) throw unknownMember(request.groupId, request.memberId)
@@ -415,9 +445,20 @@ export class GroupCoordinator {
     const nowMs = this.#broker.clock.now()
     const records: StoredRecord[] = []
     for (const entry of offsets) {
-      const committed: CommittedOffset = { offset: entry.offset, metadata: entry.metadata ?? null, commitTimestamp: nowMs }
+      const committed: CommittedOffset = {
+        offset: entry.offset,
+        metadata: entry.metadata ?? null,
+        commitTimestamp: nowMs,
+      }
       group.offsets.set(entry.topic, entry.partition, committed)
-      records.push(offsetCommitRecord({ group: groupId, topic: entry.topic, partition: entry.partition }, committed, records.length, nowMs))
+      records.push(
+        offsetCommitRecord(
+          { group: groupId, topic: entry.topic, partition: entry.partition },
+          committed,
+          records.length,
+          nowMs,
+        ),
+      )
     }
     this.#writeOffsetRecords(records)
     this.#broker.consumers.notify()
@@ -452,7 +493,15 @@ export class GroupCoordinator {
   describeGroup(groupId: string): GroupDescription {
     const group = this.#groups.get(groupId)
     if (group === undefined) {
-      return { groupId, state: 'Dead', protocolType: '', protocol: '', generationId: -1, leaderId: '', members: [] }
+      return {
+        groupId,
+        state: 'Dead',
+        protocolType: '',
+        protocol: '',
+        generationId: -1,
+        leaderId: '',
+        members: [],
+      }
     }
     const stable = group.state === GroupState.Stable
     return {
@@ -478,8 +527,12 @@ export class GroupCoordinator {
    */
   deleteGroup(groupId: string): void {
     const group = this.#groups.get(groupId)
-    if (group === undefined) throw new KafkaliteError('GROUP_ID_NOT_FOUND', `group ${groupId} does not exist`, { groupId })
-    if (group.members.size > 0) throw new KafkaliteError('NON_EMPTY_GROUP', `group ${groupId} has ${group.members.size} members`, { groupId })
+    if (group === undefined)
+      throw new KafkaliteError('GROUP_ID_NOT_FOUND', `group ${groupId} does not exist`, { groupId })
+    if (group.members.size > 0)
+      throw new KafkaliteError('NON_EMPTY_GROUP', `group ${groupId} has ${group.members.size} members`, {
+        groupId,
+      })
     const nowMs = this.#broker.clock.now()
     const records: StoredRecord[] = []
     for (const [topic, partition] of group.offsets.entries()) {
@@ -499,7 +552,9 @@ export class GroupCoordinator {
       if (partitions === undefined) continue
       // Tombstones, as Kafka writes them, so a replay of __consumer_offsets does not bring these back.
       for (const partition of partitions.keys()) {
-        records.push(offsetCommitRecord({ group: group.groupId, topic, partition }, null, records.length, nowMs))
+        records.push(
+          offsetCommitRecord({ group: group.groupId, topic, partition }, null, records.length, nowMs),
+        )
       }
       group.offsets.deleteTopic(topic)
     }
@@ -530,7 +585,8 @@ export class GroupCoordinator {
   #checkMember(group: Group, memberId: string, generationId: number): Member {
     const member = group.members.get(memberId)
     if (member === undefined) throw unknownMember(group.groupId, memberId)
-    if (generationId !== group.generationId) throw illegalGeneration(group.groupId, generationId, group.generationId)
+    if (generationId !== group.generationId)
+      throw illegalGeneration(group.groupId, generationId, group.generationId)
     return member
   }
 
@@ -541,7 +597,10 @@ export class GroupCoordinator {
   }
 
   #createOffsetsTopic(): ReturnType<Broker['topic']> {
-    this.#broker.createTopic(CONSUMER_OFFSETS_TOPIC, { partitions: 1, config: { 'cleanup.policy': 'compact' } })
+    this.#broker.createTopic(CONSUMER_OFFSETS_TOPIC, {
+      partitions: 1,
+      config: { 'cleanup.policy': 'compact' },
+    })
     return this.#broker.topic(CONSUMER_OFFSETS_TOPIC)
   }
 
@@ -565,7 +624,8 @@ export class GroupCoordinator {
         offset = read.nextOffset
       }
     }
-    for (const group of this.#groups.values()) if (group.offsets.size === 0) this.#groups.delete(group.groupId)
+    for (const group of this.#groups.values())
+      if (group.offsets.size === 0) this.#groups.delete(group.groupId)
   }
 
   #checkOpen(): void {
@@ -597,7 +657,9 @@ function chooseProtocol(group: Group): string {
   let best = candidates[0] ?? ''
   let bestVotes = -1
   for (const name of candidates) {
-    const votes = members.filter((member) => member.protocols.find((protocol) => candidates.includes(protocol.name))?.name === name).length
+    const votes = members.filter(
+      (member) => member.protocols.find((protocol) => candidates.includes(protocol.name))?.name === name,
+    ).length
     if (votes > bestVotes) {
       best = name
       bestVotes = votes
@@ -616,12 +678,20 @@ function notify(member: Member): void {
 
 function validateGroupId(groupId: unknown): void {
   if (typeof groupId !== 'string' || groupId === '') {
-    throw new KafkaliteError('INVALID_GROUP_ID', `group id must be a non-empty string, got ${String(groupId)}`, { value: groupId })
+    throw new KafkaliteError(
+      'INVALID_GROUP_ID',
+      `group id must be a non-empty string, got ${String(groupId)}`,
+      { value: groupId },
+    )
   }
 }
 
 function unknownMember(groupId: string, memberId: string): KafkaliteError {
-  return new KafkaliteError('UNKNOWN_MEMBER_ID', `member ${memberId === '' ? '(none)' : memberId} is not in group ${groupId}`, { groupId, memberId })
+  return new KafkaliteError(
+    'UNKNOWN_MEMBER_ID',
+    `member ${memberId === '' ? '(none)' : memberId} is not in group ${groupId}`,
+    { groupId, memberId },
+  )
 }
 
 function rebalancing(groupId: string): KafkaliteError {
@@ -629,5 +699,9 @@ function rebalancing(groupId: string): KafkaliteError {
 }
 
 function illegalGeneration(groupId: string, given: number, current: number): KafkaliteError {
-  return new KafkaliteError('ILLEGAL_GENERATION', `generation ${given} is not group ${groupId}'s current generation ${current}`, { groupId })
+  return new KafkaliteError(
+    'ILLEGAL_GENERATION',
+    `generation ${given} is not group ${groupId}'s current generation ${current}`,
+    { groupId },
+  )
 }

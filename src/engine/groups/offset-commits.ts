@@ -25,7 +25,11 @@ export function offsetCommitRecord(
   timestamp: number,
 ): StoredRecord {
   const sizeBytes =
-    RECORD_OVERHEAD_BYTES + key.group.length + key.topic.length + 8 + (value === null ? 0 : 16 + (value.metadata?.length ?? 0))
+    RECORD_OVERHEAD_BYTES +
+    key.group.length +
+    key.topic.length +
+    8 +
+    (value === null ? 0 : 16 + (value.metadata?.length ?? 0))
   return { offsetDelta, timestamp, key, value, headers: null, sizeBytes }
 }
 
@@ -33,7 +37,11 @@ export function offsetCommitRecord(
 export function isOffsetCommitKey(key: unknown): key is OffsetCommitKey {
   if (typeof key !== 'object' || key === null) return false
   const candidate = key as Record<string, unknown>
-  return typeof candidate.group === 'string' && typeof candidate.topic === 'string' && typeof candidate.partition === 'number'
+  return (
+    typeof candidate.group === 'string' &&
+    typeof candidate.topic === 'string' &&
+    typeof candidate.partition === 'number'
+  )
 }
 
 /** Narrows a replayed committed value. */

@@ -301,13 +301,14 @@ export class TransactionCoordinator {
     records.push(
       stateRecord({ kind: 'txn', transactionalId: producer.transactionalId }, value, records.length, nowMs),
     )
-    const topic =
-      this.#broker.findTopic(TRANSACTION_STATE_TOPIC) ??
-      (this.#broker.createTopic(TRANSACTION_STATE_TOPIC, {
+    let topic = this.#broker.findTopic(TRANSACTION_STATE_TOPIC)
+    if (topic === undefined) {
+      this.#broker.createTopic(TRANSACTION_STATE_TOPIC, {
         partitions: 1,
         config: { 'cleanup.policy': 'compact' },
-      }),
-      this.#broker.topic(TRANSACTION_STATE_TOPIC))
+      })
+      topic = this.#broker.topic(TRANSACTION_STATE_TOPIC)
+    }
     topic.partitions[0]!.append({ records }, nowMs)
   }
 
