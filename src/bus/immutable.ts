@@ -21,7 +21,8 @@ export function deliveryCopy(value: unknown, depth = 0): unknown {
     for (let index = 0; index < value.length; index++) copy[index] = deliveryCopy(value[index], depth + 1)
     return copy
   }
-  if (value instanceof Uint8Array) return value.slice()
+  // Uint8Array.prototype.slice copies; a Buffer's own slice() would return a view of the same bytes.
+  if (value instanceof Uint8Array) return Uint8Array.prototype.slice.call(value)
   const prototype = Object.getPrototypeOf(value)
   if (prototype !== Object.prototype && prototype !== null) return structuredClone(value)
   const copy: Record<string, unknown> = { ...(value as Record<string, unknown>) }

@@ -251,3 +251,30 @@ describe('typed bus', () => {
     expect(broker?.closed).toBe(true)
   })
 })
+
+describe('typed bus bytes', () => {
+  it('copies Uint8Array and Buffer fields: mutating the sent Buffer or a received one changes nothing stored', async () => {
+    const bytes = defineTopic({
+      name: 'bytes',
+      value: z.object({ blob: z.instanceof(Uint8Array) }),
+      partitions: 1,
+    })
+    const b = createBus({ log: () => {} })
+    const blob = Buffer.from('abc')
+    await b.producer().send(bytes, { value: { blob } })
+    blob[0] = 0x7a
+    const read = async (groupId: string) => {
+      const consumer = b.consumer({ groupId, topics: [bytes], fromBeginning: true })
+      const [message] = await collect<BusMessage>(1, (push) =>
+        consumer.run({ eachMessage: async ({ message }) => push(message) }),
+      )
+      await consumer.stop()
+      return (message!.value as { blob: Uint8Array }).blob
+    }
+    const first = await read('one')
+    expect(Buffer.from(first).toString()).toBe('abc')
+    first[1] = 0x7a
+    expect(Buffer.from(await read('two')).toString()).toBe('abc')
+    await b.close()
+  })
+})
