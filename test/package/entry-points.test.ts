@@ -1,25 +1,13 @@
 /**
  * The package as users load it: the built `dist/` through package.json's `exports`, from ESM and
- * from CommonJS (`require(esm)`, Node ≥ 20.19). Builds first when `dist/` is missing or stale.
+ * from CommonJS (`require(esm)`, Node ≥ 20.19). test/global-setup.ts builds `dist/` when it is missing or stale.
  */
 import { execFileSync } from 'node:child_process'
-import { existsSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 
 const root = join(import.meta.dirname, '..', '..')
-
-beforeAll(() => {
-  const built = join(root, 'dist', 'index.js')
-  const source = join(root, 'src', 'index.ts')
-  if (!existsSync(built) || statSync(built).mtimeMs < statSync(source).mtimeMs) {
-    execFileSync(
-      process.execPath,
-      [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
-      { cwd: root },
-    )
-  }
-}, 120_000)
 
 function run(script: string, type: 'commonjs' | 'module'): string {
   return execFileSync(
