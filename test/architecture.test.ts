@@ -62,7 +62,10 @@ const EXTERNALS: Readonly<Record<string, readonly string[]>> = {
   'storage-files': ['msgpackr', 'node:fs', 'node:fs/promises', 'node:path', 'node:zlib'],
   // Buffer is KafkaJS's API; zlib/util implement its GZIP codec; diagnostics_channel is STYLE rule 13's tracing.
   'face:kafkajs': ['node:buffer', 'node:zlib', 'node:util', 'node:diagnostics_channel', 'eventemitter3'],
-  'face:bus': ['zod', 'node:diagnostics_channel', 'eventemitter3'],
+  // The bus's Kafka transport (src/bus/kafka/): KafkaJS is an optional peer dependency, so it is
+  // imported only as types or with import() when that transport is used (checked below); msgpackr
+  // is its `serializer: 'msgpack'`.
+  'face:bus': ['zod', 'node:diagnostics_channel', 'eventemitter3', 'kafkajs', 'msgpackr'],
   // kafkalite/testing is a Node-only subpath for test suites: unique names come from node:crypto.
   'face:testing': ['node:buffer', 'node:crypto', 'node:diagnostics_channel', 'eventemitter3'],
   'door:cli': ['commander'],
@@ -125,6 +128,16 @@ describe('architecture', () => {
     const files = sourceFiles(join(root, 'src'))
     expect(files.length).toBeGreaterThan(10)
     expect(checkArchitecture(files)).toEqual([])
+  })
+
+  it('kafkajs is imported only as types or with import(), so loading kafkalite never needs it', () => {
+    const staticValueImport = /^\s*(?:import|export)\s+(?!type\b)[^;'"]*?\bfrom\s+['"]kafkajs['"]/m
+    const offenders = sourceFiles(join(root, 'src'))
+      .filter((file) => staticValueImport.test(file.source))
+      .map((file) => file.path)
+    expect(offenders).toEqual([])
+    expect(staticValueImport.test("import { Kafka } from 'kafkajs'")).toBe(true)
+    expect(staticValueImport.test("import type { Kafka } from 'kafkajs'")).toBe(false)
   })
 
   it('the checker itself catches planted violations', () => {

@@ -2,12 +2,16 @@ import type { Clock } from '../common/clock.js'
 import { KafkaliteError } from '../common/errors.js'
 import { Broker } from '../engine/broker.js'
 import type { Storage } from '../storage/storage.js'
-import { BusConsumer, type BusConsumerOptions } from './consumer.js'
+import { type BusConsumer, type BusConsumerOptions, InProcessBusConsumer } from './consumer.js'
 import type { TopicDefinition } from './define-topic.js'
-import { BusProducer, type BusProducerOptions } from './producer.js'
+import { createKafkaBus, type KafkaBus } from './kafka/kafka-bus.js'
+import type { BusKafkaOptions, BusLog } from './kafka/kafka-options.js'
+import { type BusProducer, type BusProducerOptions, InProcessBusProducer } from './producer.js'
 
-/** Options of {@link createBus}. */
+/** Options of {@link createBus} for the in-process bus (the default). */
 export interface BusOptions {
+  /** Absent: the in-process transport. Give `kafka` to run the same bus on a Kafka cluster. */
+  readonly kafka?: undefined
   /** Run on this broker (default: a new one). Share it with `kafkalite/kafkajs` or `kafkalite/testing`. */
   readonly broker?: Broker
   /** Storage of the new broker (default memory); e.g. `fileStorage({ directory, fsync: 'always' })`. */
@@ -15,6 +19,20 @@ export interface BusOptions {
   readonly clock?: Clock
   /** Where the bus logs (default: warnings and errors to console). */
   readonly log?: (level: 'info' | 'warn' | 'error', message: string, extra?: Record<string, unknown>) => void
+}
+
+/**
+ * Options of {@link createBus} for a Kafka cluster. The in-process options (`broker`, `storage`,
+ * `clock`) do not exist there: the cluster stores, and KafkaJS keeps the time.
+ */
+export interface KafkaBusOptions {
+  /** Run on this Kafka cluster through KafkaJS (an optional peer dependency, loaded on first use). */
+  readonly kafka: BusKafkaOptions
+  readonly broker?: never
+  readonly storage?: never
+  readonly clock?: never
+  /** Where the bus and KafkaJS log (default: warnings and errors to console). */
+  readonly log?: BusLog
 }
 
 /** Partition counts and offsets of a typed topic. */
@@ -32,6 +50,7 @@ export interface TopicOffsets {
  * await bus.producer().send(orders, { value: { orderId: 'o-1', amount: 12 } })
  */
 export interface Bus extends AsyncDisposable {
+  readonly transport: 'in-process'
   readonly broker: Broker
   /** Creates the topics that do not exist yet, with their definitions' partitions and config. */
   createTopics(definitions: readonly TopicDefinition[]): void
@@ -48,10 +67,43 @@ export interface Bus extends AsyncDisposable {
 }
 
 /**
- * Creates a typed bus.
- * @throws KafkaliteError STORAGE_ERROR when a file store cannot be opened
+ * What both transports' buses share: type a parameter with it to accept either ({@link Bus} in
+ * process, {@link KafkaBus} on a cluster). Producers and consumers are the same interfaces on both.
  */
-export function createBus(options: BusOptions = {}): Bus {
+export interface PortableBus extends AsyncDisposable {
+  readonly transport: 'in-process' | 'kafka'
+  producer(options?: BusProducerOptions): BusProducer
+  consumer<const Definitions extends readonly TopicDefinition[]>(
+    options: BusConsumerOptions<Definitions>,
+  ): BusConsumer<Definitions>
+  close(): Promise<void>
+}
+
+/**
+ * Creates a typed bus: in process by default, or on a Kafka cluster with `{ kafka: { brokers } }`.
+ * @throws KafkaliteError STORAGE_ERROR when a file store cannot be opened, INVALID_CONFIG for bad `kafka` options
+ * @example
+ * const bus = createBus() // in process
+ * const clusterBus = createBus({ kafka: { brokers: ['kafka-1:9092'], serializer: 'msgpack' } })
+ */
+export function createBus(options: KafkaBusOptions): KafkaBus
+export function createBus(options?: BusOptions): Bus
+export function createBus(options: BusOptions | KafkaBusOptions = {}): Bus | KafkaBus {
+  const log = options.log ?? defaultLog
+  if (options.kafka !== undefined) return createKafkaBus(options.kafka, log)
+  return createInProcessBus(options as BusOptions, log)
+}
+
+function defaultLog(
+  level: 'info' | 'warn' | 'error',
+  message: string,
+  extra?: Record<string, unknown>,
+): void {
+  if (level === 'info') return
+  console.warn(`[kafkalite bus] ${level}: ${message}`, extra ?? '')
+}
+
+function createInProcessBus(options: BusOptions, log: BusLog): Bus {
   const owned = options.broker === undefined
   const broker =
     options.broker ??
@@ -59,26 +111,21 @@ export function createBus(options: BusOptions = {}): Bus {
       ...(options.storage === undefined ? {} : { storage: options.storage }),
       ...(options.clock === undefined ? {} : { clock: options.clock }),
     })
-  const log =
-    options.log ??
-    ((level: 'info' | 'warn' | 'error', message: string, extra?: Record<string, unknown>) => {
-      if (level === 'info') return
-      console.warn(`[kafkalite bus] ${level}: ${message}`, extra ?? '')
-    })
-  const consumers = new Set<BusConsumer<readonly TopicDefinition[]>>()
+  const consumers = new Set<InProcessBusConsumer<readonly TopicDefinition[]>>()
   const ensureTopic = (definition: TopicDefinition): void => {
     if (broker.hasTopic(definition.name)) return
     broker.createTopic(definition.name, { partitions: definition.partitions, config: definition.config })
   }
   const bus: Bus = {
+    transport: 'in-process',
     broker,
     createTopics: (definitions) => {
       for (const definition of definitions) ensureTopic(definition)
     },
-    producer: (producerOptions) => new BusProducer(broker, ensureTopic, producerOptions),
+    producer: (producerOptions) => new InProcessBusProducer(broker, ensureTopic, producerOptions),
     consumer: (consumerOptions) => {
-      const consumer = new BusConsumer(broker, consumerOptions, ensureTopic, log)
-      consumers.add(consumer as unknown as BusConsumer<readonly TopicDefinition[]>)
+      const consumer = new InProcessBusConsumer(broker, consumerOptions, ensureTopic, log)
+      consumers.add(consumer as unknown as InProcessBusConsumer<readonly TopicDefinition[]>)
       return consumer
     },
     topicOffsets: (definition) =>

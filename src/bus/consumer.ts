@@ -95,8 +95,47 @@ export type BusConsumerEvents = Record<string, unknown>
 const INVALID = Symbol('invalid record')
 type Delivered = BusMessage & { readonly [INVALID]?: InvalidRecord }
 
-/** A typed consumer in a group. Closable with `await using`. */
-export class BusConsumer<Definitions extends readonly TopicDefinition[]> implements AsyncDisposable {
+/**
+ * A typed consumer in a group, the same on both transports. Closable with `await using`.
+ * @throws KafkaliteError INVALID_REQUEST from seek/pause/resume/commitOffsets before run()
+ */
+export interface BusConsumer<Definitions extends readonly TopicDefinition[]> extends AsyncDisposable {
+  /** Listens to one of the loop's events ('consumer.group_join', 'consumer.crash', …); returns the remover. */
+  on(name: string, listener: (payload: unknown) => void): () => void
+  /**
+   * Joins the group and starts delivering in the background; resolves once joined.
+   * @throws KafkaliteError INVALID_REQUEST when already running or without a handler
+   */
+  run(options: BusRunOptions<MessageOf<Definitions[number]>>): Promise<void>
+  /** Seeks a partition of a subscribed topic to an offset (-2 earliest, -1 latest). */
+  seek(topic: TopicDefinition, partition: number, offset: number): void
+  pause(topic: TopicDefinition, partitions?: number[]): void
+  resume(topic: TopicDefinition, partitions?: number[]): void
+  paused(): { topic: string; partitions: number[] }[]
+  /** Commits offsets (the next offset to read) for this member. */
+  commitOffsets(
+    offsets: readonly { topic: TopicDefinition; partition: number; offset: number }[],
+  ): Promise<void>
+  /** Stops delivering, waits for the running handler, commits what was processed and leaves the group. */
+  stop(): Promise<void>
+}
+
+/** Checks what both transports require of consumer options. */
+export function checkConsumerOptions(options: BusConsumerOptions<readonly TopicDefinition[]>): void {
+  if (typeof options.groupId !== 'string' || options.groupId === '') {
+    throw new KafkaliteError('INVALID_GROUP_ID', 'a consumer needs a non-empty groupId', {
+      value: options.groupId,
+    })
+  }
+  if (!Array.isArray(options.topics) || options.topics.length === 0) {
+    throw new KafkaliteError('INVALID_REQUEST', 'a consumer needs at least one topic definition in `topics`')
+  }
+}
+
+/** The in-process consumer: the same group loop as kafkalite/kafkajs. */
+export class InProcessBusConsumer<Definitions extends readonly TopicDefinition[]>
+  implements BusConsumer<Definitions>
+{
   readonly #broker: Broker
   readonly #options: BusConsumerOptions<Definitions>
   readonly #ensureTopic: (definition: TopicDefinition) => void
@@ -112,17 +151,7 @@ export class BusConsumer<Definitions extends readonly TopicDefinition[]> impleme
     ensureTopic: (definition: TopicDefinition) => void,
     log: (level: 'info' | 'warn' | 'error', message: string, extra?: Record<string, unknown>) => void,
   ) {
-    if (typeof options.groupId !== 'string' || options.groupId === '') {
-      throw new KafkaliteError('INVALID_GROUP_ID', 'a consumer needs a non-empty groupId', {
-        value: options.groupId,
-      })
-    }
-    if (!Array.isArray(options.topics) || options.topics.length === 0) {
-      throw new KafkaliteError(
-        'INVALID_REQUEST',
-        'a consumer needs at least one topic definition in `topics`',
-      )
-    }
+    checkConsumerOptions(options)
     this.#broker = broker
     this.#options = options
     this.#ensureTopic = ensureTopic

@@ -32,10 +32,28 @@ export interface BusProducerOptions {
 const encoder = new TextEncoder()
 
 /**
- * Typed sending: validates every event of a call against its topic's schema, copies and freezes
- * what it stores, partitions by key (Kafka's murmur2) and appends all or nothing.
+ * Typed sending, the same on both transports: validates every event of a call against its topic's
+ * schema (nothing is sent when one fails) and partitions by key with Kafka's murmur2.
  */
-export class BusProducer implements AsyncDisposable {
+export interface BusProducer extends AsyncDisposable {
+  /**
+   * Sends one event or a batch to a typed topic; resolves with where each partition's part landed.
+   * @throws EventValidationError naming the topic, event index, path and problem (nothing sent)
+   * @throws KafkaliteError MESSAGE_TOO_LARGE, UNKNOWN_TOPIC_OR_PARTITION, … (in process); KafkaJS errors (Kafka transport)
+   */
+  send<Schema extends z.ZodType, Key, Name extends string>(
+    topic: TopicDefinition<Schema, Key, Name>,
+    events: OutgoingEvent<z.input<Schema>, Key> | readonly OutgoingEvent<z.input<Schema>, Key>[],
+  ): Promise<SendResult[]>
+  /** Resolves once everything sent so far is as durable as the transport promises. */
+  flush(): Promise<void>
+}
+
+/**
+ * The in-process producer: copies what it stores (records are immutable) and appends a call's
+ * events all or nothing.
+ */
+export class InProcessBusProducer implements BusProducer {
   readonly #broker: Broker
   readonly #ensureTopic: (definition: TopicDefinition) => void
   readonly #validate: boolean
