@@ -1,6 +1,13 @@
 import { describe, expectTypeOf, it } from 'vitest'
 import { z } from 'zod'
-import { type Bus, defineTopic, type EventOf } from '../../src/index.js'
+import {
+  type Bus,
+  createBus,
+  defineTopic,
+  type EventOf,
+  type KafkaBus,
+  type PortableBus,
+} from '../../src/index.js'
 
 const orders = defineTopic({
   name: 'orders',
@@ -38,5 +45,17 @@ describe('typed bus inference', () => {
         expectTypeOf(message.offset).toBeNumber()
       },
     })
+  })
+
+  it('the transport is chosen by options; both buses are PortableBus with the same producer and consumer types', () => {
+    expectTypeOf(createBus()).toEqualTypeOf<Bus>()
+    expectTypeOf(createBus({ kafka: { brokers: ['b:9092'] } })).toEqualTypeOf<KafkaBus>()
+    expectTypeOf<Bus>().toMatchTypeOf<PortableBus>()
+    expectTypeOf<KafkaBus>().toMatchTypeOf<PortableBus>()
+    expectTypeOf<KafkaBus['broker']>().toEqualTypeOf<undefined>()
+    expectTypeOf<ReturnType<KafkaBus['producer']>>().toEqualTypeOf<ReturnType<Bus['producer']>>()
+    expectTypeOf<KafkaBus['topicOffsets']>().returns.resolves.toBeArray()
+    // @ts-expect-error storage is in-process only
+    createBus({ kafka: { brokers: ['b:9092'] }, storage: undefined as never as object })
   })
 })
