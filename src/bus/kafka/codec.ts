@@ -6,7 +6,9 @@
  * strings as they are and anything else as JSON, the bytes the in-process partitioner hashes, so a
  * key lands on the same partition number on both transports. Headers are UTF-8 strings.
  */
+
 import { Packr } from 'msgpackr'
+import { MSGPACK_OPTIONS } from '../../common/msgpack-options.js'
 
 /** The value formats of the Kafka transport. */
 export const BusSerializer = { json: 'json', msgpack: 'msgpack' } as const
@@ -30,31 +32,8 @@ export function createValueCodec(serializer: BusSerializer): ValueCodec {
       decode: (bytes) => (bytes === null ? null : JSON.parse(bytes.toString('utf8'))),
     }
   }
-  // The same choices as the file store's Packr: plain objects, no shared structures between
-  // records (a consumer in another process could not know them), float64 numbers, undefined kept.
-  const packr = new Packr({
-    useRecords: false,
-    structuredClone: false,
-    sequential: false,
-    maxSharedStructures: 0,
-    mapsAsObjects: true,
-    variableMapSize: true,
-    coercibleKeyAsNumber: false,
-    allowArraysInMapKeys: false,
-    mapAsEmptyObject: false,
-    setAsEmptyObject: false,
-    moreTypes: false,
-    useToJSON: false,
-    useFloat32: 0,
-    useTimestamp32: false,
-    copyBuffers: true,
-    bundleStrings: false,
-    encodeUndefinedAsNil: false,
-    int64AsType: 'bigint',
-    largeBigIntToFloat: false,
-    largeBigIntToString: false,
-    useBigIntExtension: false,
-  })
+  // kafkalite's msgpack options (as the file store's); decoded Buffers are copies of the message.
+  const packr = new Packr({ ...MSGPACK_OPTIONS, copyBuffers: true })
   return {
     serializer,
     encode: (value) => (value === null ? null : packr.pack(value)),

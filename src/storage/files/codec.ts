@@ -30,9 +30,11 @@
  *                                with headers null or a flat [key, value, key, value, …] array
  * ```
  */
+
 import { Packr, RESERVE_START_SPACE, RESET_BUFFER_MODE } from 'msgpackr'
 import { assert } from '../../common/assert.js'
 import { KafkaliteError } from '../../common/errors.js'
+import { MSGPACK_OPTIONS } from '../../common/msgpack-options.js'
 import type { ControlType, Header, RecordBatch, StoredRecord } from '../../common/record.js'
 import { binaryRecordsBytes, readBinaryRecords, writeBinaryRecords } from './binary-records.js'
 import { allocateFrame, FRAME_HEADER_BYTES, sealFrame } from './frame.js'
@@ -45,33 +47,10 @@ const FLAG_CONTROL = 2
 const FLAG_BINARY_RECORDS = 4
 
 /**
- * The one Packr of kafkalite, every option spelled out (msgpackr's defaults are not ours to inherit):
- * no record structures or shared state between calls, objects stay plain objects, numbers keep
- * float64 precision, Buffers and `undefined` round-trip, maps of any size work.
+ * The file store's Packr: kafkalite's options (common/msgpack-options.ts), decoding Buffers as
+ * views of the frame, which is freshly read for each decode.
  */
-const packr = new Packr({
-  useRecords: false,
-  structuredClone: false,
-  sequential: false,
-  maxSharedStructures: 0,
-  mapsAsObjects: true,
-  variableMapSize: true,
-  coercibleKeyAsNumber: false,
-  allowArraysInMapKeys: false,
-  mapAsEmptyObject: false,
-  setAsEmptyObject: false,
-  moreTypes: false,
-  useToJSON: false,
-  useFloat32: 0,
-  useTimestamp32: false,
-  copyBuffers: false,
-  bundleStrings: false,
-  encodeUndefinedAsNil: false,
-  int64AsType: 'bigint',
-  largeBigIntToFloat: false,
-  largeBigIntToString: false,
-  useBigIntExtension: false,
-})
+const packr = new Packr({ ...MSGPACK_OPTIONS, copyBuffers: false })
 
 /** The fixed fields of a batch, read without decoding its records. Reused by scanners: one per scan. */
 export interface BatchHeader {
