@@ -25,7 +25,7 @@ export interface SendResult {
 
 /** Options of a typed producer. */
 export interface BusProducerOptions {
-  /** Check values against their schema (default true). Without it values are still copied and frozen. */
+  /** Check values against their schema (default true). Without it values are still copied. */
   readonly validate?: boolean
 }
 
