@@ -5,7 +5,9 @@
  * Offsets are stored relative to the segment's base and positions as u32, 8 bytes an entry (as in
  * Kafka's `.index`).
  */
+
 import { assert } from '../../common/assert.js'
+import { lastIndexWhere } from '../../common/search.js'
 
 const INITIAL_CAPACITY = 64
 
@@ -39,18 +41,7 @@ export class OffsetIndex {
   /** Position of the last entry whose offset is ≤ relativeOffset, or 0 (the segment's start). */
   floorPosition(relativeOffset: number): number {
     const offsets = this.#relativeOffsets
-    let low = 0
-    let high = this.#length - 1
-    let found = -1
-    while (low <= high) {
-      const middle = (low + high) >>> 1
-      if ((offsets[middle] as number) <= relativeOffset) {
-        found = middle
-        low = middle + 1
-      } else {
-        high = middle - 1
-      }
-    }
+    const found = lastIndexWhere(this.#length, (index) => (offsets[index] as number) <= relativeOffset)
     return found === -1 ? 0 : (this.#positions[found] as number)
   }
 

@@ -4,8 +4,10 @@
  * onwards, one block read at a time, every frame CRC-checked. A frame that fails its check is never
  * decoded: batches before it are returned, and a read that starts at it gets CORRUPT_MESSAGE.
  */
+
 import { KafkaliteError } from '../../common/errors.js'
 import { batchNextOffset, type RecordBatch } from '../../common/record.js'
+import { lastIndexWhere } from '../../common/search.js'
 import { decodeBatchFrame } from './codec.js'
 import type { StorageContext } from './context.js'
 import { describeFrameStatus, FrameStatus } from './frame.js'
@@ -30,19 +32,10 @@ interface ReadState {
 
 /** Index of the last segment whose base offset is ≤ offset, or 0. */
 export function floorSegment(segments: readonly Segment[], offset: number): number {
-  let low = 0
-  let high = segments.length - 1
-  let found = 0
-  while (low <= high) {
-    const middle = (low + high) >>> 1
-    if ((segments[middle] as Segment).baseOffset <= offset) {
-      found = middle
-      low = middle + 1
-    } else {
-      high = middle - 1
-    }
-  }
-  return found
+  return Math.max(
+    0,
+    lastIndexWhere(segments.length, (index) => (segments[index] as Segment).baseOffset <= offset),
+  )
 }
 
 /**

@@ -6,7 +6,9 @@
  * from there. Entries are added beside offset index entries, and only when that largest
  * timestamp has grown since the previous entry (16 bytes an entry: f64, u32, u32).
  */
+
 import { assert } from '../../common/assert.js'
+import { lastIndexWhere } from '../../common/search.js'
 
 const INITIAL_CAPACITY = 64
 
@@ -47,18 +49,7 @@ export class TimeIndex {
   /** The position of the last entry before which every timestamp is < timestampMs, or 0. */
   startPosition(timestampMs: number): number {
     const timestamps = this.#timestamps
-    let low = 0
-    let high = this.#length - 1
-    let found = -1
-    while (low <= high) {
-      const middle = (low + high) >>> 1
-      if ((timestamps[middle] as number) < timestampMs) {
-        found = middle
-        low = middle + 1
-      } else {
-        high = middle - 1
-      }
-    }
+    const found = lastIndexWhere(this.#length, (index) => (timestamps[index] as number) < timestampMs)
     return found === -1 ? 0 : (this.#positions[found] as number)
   }
 

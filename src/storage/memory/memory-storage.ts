@@ -1,6 +1,7 @@
 import { assert } from '../../common/assert.js'
 import { KafkaliteError } from '../../common/errors.js'
 import { batchNextOffset, type RecordBatch } from '../../common/record.js'
+import { lastIndexWhere } from '../../common/search.js'
 import { TopicPartitionMap } from '../../common/topic-partition-map.js'
 import type { PartitionStore, SegmentInfo, Storage, StoredState, StoredTopic } from '../storage.js'
 
@@ -80,19 +81,7 @@ function newSegment(baseOffset: number): MemorySegment {
 
 /** Index of the last element whose key is ≤ target (elements sorted by key), or -1. */
 function floorIndex<T>(items: readonly T[], target: number, keyOf: (item: T) => number): number {
-  let low = 0
-  let high = items.length - 1
-  let found = -1
-  while (low <= high) {
-    const middle = (low + high) >>> 1
-    if (keyOf(items[middle] as T) <= target) {
-      found = middle
-      low = middle + 1
-    } else {
-      high = middle - 1
-    }
-  }
-  return found
+  return lastIndexWhere(items.length, (index) => keyOf(items[index] as T) <= target)
 }
 
 const segmentBase = (segment: MemorySegment): number => segment.baseOffset
