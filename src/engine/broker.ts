@@ -1,7 +1,7 @@
 import { type Clock, systemClock, type TimerHandle } from '../common/clock.js'
 import { KafkaliteError, limitExceeded } from '../common/errors.js'
 import { DEFAULTS, LIMITS } from '../common/limits.js'
-import type { BatchInput } from '../common/record.js'
+import type { BatchInput, StoredRecord } from '../common/record.js'
 import { memoryStorage } from '../storage/memory/memory-storage.js'
 import type { Storage, StoredTopic } from '../storage/storage.js'
 import { ConsumerRegistry, type RegisteredConsumer, type SettledCheck } from './clients.js'
@@ -461,6 +461,17 @@ export class Broker {
       }
     }
     return { settled: true }
+  }
+
+  /** Appends records to partition 0 of an internal compacted topic, creating it on first use. */
+  appendInternal(topicName: string, records: StoredRecord[]): void {
+    if (records.length === 0) return
+    let topic = this.findTopic(topicName)
+    if (topic === undefined) {
+      this.createTopic(topicName, { partitions: 1, config: { 'cleanup.policy': 'compact' } })
+      topic = this.topic(topicName)
+    }
+    topic.partitions[0]!.append({ records }, this.clock.now())
   }
 
   /** Runs retention and compaction on every partition now. */

@@ -422,6 +422,29 @@ export class PartitionLog {
     return { batches, nextOffset, highWatermark, lastStableOffset, logStartOffset }
   }
 
+  /**
+   * Visits every retained record from the log start to the end visible at `isolation`, in offset
+   * order (replays of internal topics, inspection). Reads a megabyte at a time.
+   */
+  forEachRecord(
+    visit: (record: StoredRecord, offset: number, batch: RecordBatch) => void,
+    isolation: IsolationLevel = IsolationLevel.ReadUncommitted,
+  ): void {
+    let offset = this.logStartOffset
+    const end = isolation === IsolationLevel.ReadCommitted ? this.lastStableOffset : this.highWatermark
+    while (offset < end) {
+      const read = this.read(offset, { maxBytes: 1 << 20, isolation })
+      for (const batch of read.batches) {
+        for (const record of batch.records) {
+          const recordOffset = batch.baseOffset + record.offsetDelta
+          if (recordOffset >= offset) visit(record, recordOffset, batch)
+        }
+      }
+      if (read.nextOffset <= offset) break
+      offset = read.nextOffset
+    }
+  }
+
   /** @throws KafkaliteError OFFSET_OUT_OF_RANGE when offset is outside [logStartOffset, highWatermark] */
   checkOffset(offset: number): void {
     const logStartOffset = this.logStartOffset

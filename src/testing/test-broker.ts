@@ -122,34 +122,22 @@ export function createTestBroker(options: BrokerOptions & { address?: string } =
 }
 
 function readTopic(broker: Broker, topicName: string, readCommitted: boolean): TopicRecord[] {
-  const topic = broker.topic(topicName)
   const records: TopicRecord[] = []
   const isolation = readCommitted ? IsolationLevel.ReadCommitted : IsolationLevel.ReadUncommitted
-  for (const log of topic.partitions) {
-    let offset = log.logStartOffset
-    const end = readCommitted ? log.lastStableOffset : log.highWatermark
-    while (offset < end) {
-      const read = log.read(offset, { maxBytes: 1 << 24, isolation })
-      for (const batch of read.batches) {
-        for (const record of batch.records) {
-          const recordOffset = batch.baseOffset + record.offsetDelta
-          if (recordOffset < offset) continue
-          records.push({
-            topic: topicName,
-            partition: log.partition,
-            offset: recordOffset,
-            timestamp: record.timestamp,
-            key: record.key,
-            value: record.value,
-            headers: record.headers ?? [],
-            producerId: batch.producerId,
-            isTransactional: batch.isTransactional,
-          })
-        }
-      }
-      if (read.nextOffset <= offset) break
-      offset = read.nextOffset
-    }
+  for (const log of broker.topic(topicName).partitions) {
+    log.forEachRecord((record, offset, batch) => {
+      records.push({
+        topic: topicName,
+        partition: log.partition,
+        offset,
+        timestamp: record.timestamp,
+        key: record.key,
+        value: record.value,
+        headers: record.headers ?? [],
+        producerId: batch.producerId,
+        isTransactional: batch.isTransactional,
+      })
+    }, isolation)
   }
   return records
 }

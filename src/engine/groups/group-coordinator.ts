@@ -591,38 +591,20 @@ export class GroupCoordinator {
   }
 
   #writeOffsetRecords(records: StoredRecord[]): void {
-    if (records.length === 0) return
-    const topic = this.#broker.findTopic(CONSUMER_OFFSETS_TOPIC) ?? this.#createOffsetsTopic()
-    topic.partitions[0]!.append({ records }, this.#broker.clock.now())
-  }
-
-  #createOffsetsTopic(): ReturnType<Broker['topic']> {
-    this.#broker.createTopic(CONSUMER_OFFSETS_TOPIC, {
-      partitions: 1,
-      config: { 'cleanup.policy': 'compact' },
-    })
-    return this.#broker.topic(CONSUMER_OFFSETS_TOPIC)
+    this.#broker.appendInternal(CONSUMER_OFFSETS_TOPIC, records)
   }
 
   #replayOffsets(): void {
     const topic = this.#broker.findTopic(CONSUMER_OFFSETS_TOPIC)
     if (topic === undefined) return
     for (const log of topic.partitions) {
-      let offset = log.logStartOffset
-      while (offset < log.highWatermark) {
-        const read = log.read(offset, { maxBytes: 1 << 20, isolation: 0 })
-        for (const batch of read.batches) {
-          for (const record of batch.records) {
-            if (!isOffsetCommitKey(record.key)) continue
-            const key = record.key
-            const group = this.#groupForJoin(key.group)
-            if (isCommittedOffset(record.value)) group.offsets.set(key.topic, key.partition, record.value)
-            else group.offsets.delete(key.topic, key.partition)
-          }
-        }
-        if (read.nextOffset <= offset) break
-        offset = read.nextOffset
-      }
+      log.forEachRecord((record) => {
+        if (!isOffsetCommitKey(record.key)) return
+        const key = record.key
+        const group = this.#groupForJoin(key.group)
+        if (isCommittedOffset(record.value)) group.offsets.set(key.topic, key.partition, record.value)
+        else group.offsets.delete(key.topic, key.partition)
+      })
     }
     for (const group of this.#groups.values())
       if (group.offsets.size === 0) this.#groups.delete(group.groupId)

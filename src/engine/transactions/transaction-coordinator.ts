@@ -301,15 +301,7 @@ export class TransactionCoordinator {
     records.push(
       stateRecord({ kind: 'txn', transactionalId: producer.transactionalId }, value, records.length, nowMs),
     )
-    let topic = this.#broker.findTopic(TRANSACTION_STATE_TOPIC)
-    if (topic === undefined) {
-      this.#broker.createTopic(TRANSACTION_STATE_TOPIC, {
-        partitions: 1,
-        config: { 'cleanup.policy': 'compact' },
-      })
-      topic = this.#broker.topic(TRANSACTION_STATE_TOPIC)
-    }
-    topic.partitions[0]!.append({ records }, nowMs)
+    this.#broker.appendInternal(TRANSACTION_STATE_TOPIC, records)
   }
 
   /** Replays `__transaction_state`: producer ids and epochs, aborted ranges, and aborts what a crash left open. */
@@ -322,34 +314,26 @@ export class TransactionCoordinator {
       { topic: string; partition: number; firstOffset: number; producerId: number; lastOffset: number }
     >()
     for (const log of topic.partitions) {
-      let offset = log.logStartOffset
-      while (offset < log.highWatermark) {
-        const read = log.read(offset, { maxBytes: 1 << 20, isolation: 0 })
-        for (const batch of read.batches) {
-          for (const record of batch.records) {
-            const key = record.key as {
-              kind?: string
-              transactionalId?: string
-              topic?: string
-              partition?: number
-              firstOffset?: number
-            }
-            if (key?.kind === 'txn' && typeof key.transactionalId === 'string')
-              transactions.set(key.transactionalId, record.value as StoredTransaction)
-            if (key?.kind === 'abort' && typeof key.topic === 'string') {
-              const value = record.value as { producerId: number; lastOffset: number }
-              aborts.set(`${key.topic}\u0000${key.partition}\u0000${key.firstOffset}`, {
-                topic: key.topic,
-                partition: key.partition ?? 0,
-                firstOffset: key.firstOffset ?? 0,
-                ...value,
-              })
-            }
-          }
+      log.forEachRecord((record) => {
+        const key = record.key as {
+          kind?: string
+          transactionalId?: string
+          topic?: string
+          partition?: number
+          firstOffset?: number
         }
-        if (read.nextOffset <= offset) break
-        offset = read.nextOffset
-      }
+        if (key?.kind === 'txn' && typeof key.transactionalId === 'string')
+          transactions.set(key.transactionalId, record.value as StoredTransaction)
+        if (key?.kind === 'abort' && typeof key.topic === 'string') {
+          const value = record.value as { producerId: number; lastOffset: number }
+          aborts.set(`${key.topic}\u0000${key.partition}\u0000${key.firstOffset}`, {
+            topic: key.topic,
+            partition: key.partition ?? 0,
+            firstOffset: key.firstOffset ?? 0,
+            ...value,
+          })
+        }
+      })
     }
     for (const abort of aborts.values()) {
       this.#broker
