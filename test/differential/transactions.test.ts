@@ -144,6 +144,9 @@ describe('transactions', () => {
         byTimestampFuture: await admin.fetchTopicOffsetsByTimestamp(topic, Date.now() + 3_600_000),
       }
       await transaction.commit()
+      // Kafka writes the commit markers after EndTxn answers, so the LSO moves a moment later;
+      // wait for it (4 = three records and the marker) on both sides, then record.
+      await highWatermarkReaches(kit, topic, '4')
       return { whileOpen, afterCommit: await admin.fetchTopicOffsets(topic) }
     },
   )
