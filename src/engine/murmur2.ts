@@ -9,16 +9,16 @@ const multiplier = 0x5bd1e995
 const shift = 24
 
 /**
- * Hashes bytes exactly as `org.apache.kafka.common.utils.Utils.murmur2` does.
+ * Hashes bytes (all of them, or `[start, end)`) exactly as `org.apache.kafka.common.utils.Utils.murmur2` does.
  * Returns a signed 32-bit integer (Java `int`).
  * @example murmur2(new TextEncoder().encode('foo')) // 597841616
  */
-export function murmur2(bytes: Uint8Array): number {
-  const length = bytes.length
+export function murmur2(bytes: Uint8Array, start = 0, end = bytes.length): number {
+  const length = end - start
   let hash = (seed ^ length) | 0
   const wholeWords = length >>> 2
   for (let word = 0; word < wholeWords; word++) {
-    const at = word << 2
+    const at = start + (word << 2)
     // Indexes are below `length`, so the reads are defined; `| 0` keeps the word an int32.
     let k = bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24) | 0
     k = Math.imul(k, multiplier)
@@ -27,7 +27,7 @@ export function murmur2(bytes: Uint8Array): number {
     hash = Math.imul(hash, multiplier)
     hash ^= k
   }
-  const tail = length & ~3
+  const tail = start + (length & ~3)
   const remaining = length & 3
   // Java's switch falls through from case 3 to case 1; the ifs below do the same in order.
   if (remaining === 3) hash ^= bytes[tail + 2]! << 16

@@ -10,11 +10,17 @@ import { murmur2, toPositive } from './murmur2.js'
 
 /**
  * The partition a keyed record goes to: `toPositive(murmur2(key)) % partitionCount`, as in Java.
- * `partitionCount` counts every partition of the topic, available or not.
+ * `partitionCount` counts every partition of the topic, available or not. The key is `keyBytes`, or
+ * its `[start, end)` when given.
  */
-export function partitionForKey(keyBytes: Uint8Array, partitionCount: number): number {
+export function partitionForKey(
+  keyBytes: Uint8Array,
+  partitionCount: number,
+  start = 0,
+  end = keyBytes.length,
+): number {
   assert(Number.isInteger(partitionCount) && partitionCount > 0, 'a topic has at least one partition')
-  return toPositive(murmur2(keyBytes)) % partitionCount
+  return toPositive(murmur2(keyBytes, start, end)) % partitionCount
 }
 
 const uint32Range = 0x1_0000_0000

@@ -15,7 +15,7 @@ import {
 import type { Broker } from '../engine/broker.js'
 import { AssignerProtocol } from './assigner-protocol.js'
 import { Batch } from './batch.js'
-import { toBatchContext, toKafkaMessage } from './convert.js'
+import { appendKafkaMessages } from './convert.js'
 import { isKafkaJSError, isRebalancing, toKafkaJSError } from './errors.js'
 import type {
   EachBatchHandler,
@@ -27,15 +27,8 @@ import type {
 
 /** KafkaJS's conventions for the shared loop. */
 const face: ConsumerFace<KafkaMessage, Batch> = {
-  appendMessages: (batch, fromOffset, logAppendTime, _topic, _partition, into) => {
-    const context = toBatchContext(batch, logAppendTime)
-    const records = batch.records
-    for (let index = 0; index < records.length; index++) {
-      const record = records[index]!
-      const offset = batch.baseOffset + record.offsetDelta
-      if (offset >= fromOffset) into.push(toKafkaMessage(record, offset, context))
-    }
-  },
+  appendMessages: (batch, fromOffset, logAppendTime, _topic, _partition, into) =>
+    appendKafkaMessages(batch, fromOffset, logAppendTime, into),
   messageOffset: (message: KafkaMessage) => Number(message.offset),
   makeBatch: (topic, partition, highWatermark, messages, fetchedOffset, nextOffset) =>
     new Batch(topic, partition, highWatermark, messages, fetchedOffset, nextOffset),

@@ -5,6 +5,7 @@
  */
 import { Buffer } from 'node:buffer'
 import { type Header, RECORD_OVERHEAD_BYTES, type RecordBatch, type StoredRecord } from '../common/record.js'
+import { NULL_BYTES, SlabRecord } from '../common/slab-record.js'
 import { KafkaJSNonRetriableError } from './errors.js'
 import type { IHeaders, KafkaMessage, Message } from './types.js'
 
@@ -21,7 +22,10 @@ const NO_HEADERS: { readonly headers: null; readonly sizeBytes: 0 } = Object.fre
 })
 
 /** Headers as a list of stored entries; arrays become repeated keys. */
-function toStoredHeaders(headers: IHeaders | undefined): { headers: Header[] | null; sizeBytes: number } {
+export function toStoredHeaders(headers: IHeaders | undefined): {
+  headers: Header[] | null
+  sizeBytes: number
+} {
   if (headers === undefined || headers === null) return NO_HEADERS
   const stored: Header[] = []
   let sizeBytes = 0
@@ -121,23 +125,66 @@ export function toBatchContext(batch: RecordBatch, logAppendTime: boolean): Batc
   }
 }
 
-/** A stored record as the KafkaMessage KafkaJS hands to eachMessage / eachBatch. */
-export function toKafkaMessage(
+/**
+ * A stored record as the KafkaMessage KafkaJS hands to eachMessage / eachBatch, with the
+ * consumer's own `key` and `value` (copies: see {@link appendKafkaMessages}).
+ */
+function toKafkaMessage(
   record: StoredRecord,
   offset: number,
   batchContext: BatchContext,
+  key: Buffer | null,
+  value: Buffer | null,
 ): KafkaMessage {
   return {
     magicByte: 2,
     attributes: 0,
     timestamp: String(record.timestamp),
     offset: String(offset),
-    key: copyBytes(record.key) as Buffer | null,
-    value: copyBytes(record.value) as Buffer | null,
+    key,
+    value,
     headers: toKafkaJSHeaders(record.headers),
     isControlRecord: false,
     batchContext,
   } as unknown as KafkaMessage
+}
+
+/**
+ * Appends the KafkaMessages of a stored batch from `fromOffset` on. Each consumer gets bytes of
+ * its own, as KafkaJS decodes fresh Buffers from every fetch response, so a handler may mutate
+ * what it receives without touching the log or another consumer: the bytes of records packed in
+ * a slab (common/slab-record.ts) are copied once per slab and handed out as views of that copy;
+ * other records' Buffers are copied one by one.
+ */
+export function appendKafkaMessages(
+  batch: RecordBatch,
+  fromOffset: number,
+  logAppendTime: boolean,
+  into: KafkaMessage[],
+): void {
+  const context = toBatchContext(batch, logAppendTime)
+  const records = batch.records
+  let slab: Uint8Array | null = null
+  let copy: Buffer | null = null
+  for (let index = 0; index < records.length; index++) {
+    const record = records[index] as StoredRecord
+    const offset = batch.baseOffset + record.offsetDelta
+    if (offset < fromOffset) continue
+    if (record instanceof SlabRecord) {
+      if (record.slab !== slab) {
+        slab = record.slab
+        copy = copyOf(slab)
+      }
+      const bytes = copy as Buffer
+      const key = record.keyStart === NULL_BYTES ? null : bytes.subarray(record.keyStart, record.keyEnd)
+      const value =
+        record.valueStart === NULL_BYTES ? null : bytes.subarray(record.valueStart, record.valueEnd)
+      into.push(toKafkaMessage(record, offset, context, key, value))
+    } else {
+      const key = copyBytes(record.key) as Buffer | null
+      into.push(toKafkaMessage(record, offset, context, key, copyBytes(record.value) as Buffer | null))
+    }
+  }
 }
 
 /**

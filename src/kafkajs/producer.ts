@@ -10,17 +10,16 @@
  *   acks 0 resolves at once with [].
  */
 
-import type { Buffer } from 'node:buffer'
 import { KafkaliteError } from '../common/errors.js'
 import type { StoredRecord } from '../common/record.js'
 import type { Broker, ProduceRequestPart } from '../engine/broker.js'
 import { partitionForKey, RoundRobinCounter } from '../engine/partitioner.js'
 import { validateTopicName } from '../engine/topic-name.js'
 import { lookupCodec } from './constants.js'
-import { toStoredBytes, toStoredRecord } from './convert.js'
 import { KafkaJSError, KafkaJSNonRetriableError, toKafkaJSError } from './errors.js'
 import { InstrumentationEmitter, type ProducerEventPayloads, producerEvents } from './instrumentation.js'
 import type { ClientContext } from './kafka.js'
+import { packMessages } from './pack.js'
 import { Partitioners } from './partitioners.js'
 import { createRetry } from './retry.js'
 import { createTransaction, type TransactionalState } from './transaction.js'
@@ -72,9 +71,16 @@ export function createProducer(context: ClientContext, config: ProducerConfig): 
   const partition = (config.createPartitioner ?? Partitioners.DefaultPartitioner)()
   const roundRobin = new Map<string, RoundRobinCounter>()
   /** KafkaJS's DefaultPartitioner, on already-encoded key bytes. */
-  const defaultPartition = (topic: string, message: Message, key: Buffer | null, count: number): number => {
+  const defaultPartition = (
+    topic: string,
+    message: Message,
+    key: Uint8Array | null,
+    keyStart: number,
+    keyEnd: number,
+    count: number,
+  ): number => {
     if (message.partition !== null && message.partition !== undefined) return message.partition
-    if (key !== null) return partitionForKey(key, count)
+    if (key !== null) return partitionForKey(key, count, keyStart, keyEnd)
     let counter = roundRobin.get(topic)
     if (counter === undefined) {
       counter = new RoundRobinCounter(Math.random)
@@ -117,20 +123,13 @@ export function createProducer(context: ClientContext, config: ProducerConfig): 
       const count = (found ?? (allowAutoTopicCreation ? broker.ensureTopic(topic) : broker.topic(topic)))
         .partitions.length
       const metadata = partitionMetadata(topic, count)
-      const byPartition = new Map<number, StoredRecord[]>()
-      for (const message of messages as Message[]) {
-        // With the default partitioner the key is encoded once, for both hashing and storing.
-        const key = toStoredBytes(message.key)
-        const target = defaultPartitioning
-          ? defaultPartition(topic, message, key, count)
-          : partition({ topic, partitionMetadata: metadata, message })
-        let records = byPartition.get(target)
-        if (records === undefined) {
-          records = []
-          byPartition.set(target, records)
-        }
-        records.push(toStoredRecord(message, records.length, nowMs, key))
-      }
+      const byPartition = packMessages(
+        messages as Message[],
+        defaultPartitioning
+          ? (message, key, keyStart, keyEnd) => defaultPartition(topic, message, key, keyStart, keyEnd, count)
+          : (message) => partition({ topic, partitionMetadata: metadata, message }),
+        nowMs,
+      )
       const partitions = [...byPartition.keys()].sort((a, b) => a - b)
       for (const target of partitions) {
         const records = byPartition.get(target) as StoredRecord[]

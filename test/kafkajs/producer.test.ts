@@ -534,6 +534,50 @@ describe('what consumers receive', () => {
     expect(String(received?.message.headers?.h)).toBe('header-original')
   })
 
+  it('LogAppendTime topics stamp the broker time and keep keys, values and headers intact', async () => {
+    const admin = cluster.admin()
+    await admin.connect()
+    await admin.createTopics({
+      topics: [{ topic, configEntries: [{ name: 'message.timestamp.type', value: 'LogAppendTime' }] }],
+    })
+    const producer = await connectedProducer()
+    const before = Date.now()
+    await producer.send({
+      topic,
+      messages: [
+        { key: 'k1', value: 'v1', timestamp: '1000', headers: { h: 'x' } },
+        { key: null, value: null, timestamp: '1000' },
+      ],
+    })
+    const received = await readMessages(cluster, topic, 2)
+    expect(
+      received.map(({ message }) => [message.key?.toString() ?? null, message.value?.toString() ?? null]),
+    ).toEqual([
+      ['k1', 'v1'],
+      [null, null],
+    ])
+    expect(String(received[0]?.message.headers?.h)).toBe('x')
+    for (const { message } of received) expect(Number(message.timestamp)).toBeGreaterThanOrEqual(before)
+  })
+
+  it('messages of one batch get separate Buffers: mutating one message leaves its neighbours intact', async () => {
+    const producer = await connectedProducer()
+    await producer.send({
+      topic,
+      messages: [
+        { key: 'a', value: 'first' },
+        { key: 'b', value: 'second' },
+      ],
+    })
+    const received = await readMessages(cluster, topic, 2)
+    received[0]?.message.value?.fill(0)
+    received[0]?.message.key?.fill(0)
+    expect(String(received[1]?.message.key)).toBe('b')
+    expect(String(received[1]?.message.value)).toBe('second')
+    const again = await readMessages(cluster, topic, 2)
+    expect(again.map(({ message }) => String(message.value))).toEqual(['first', 'second'])
+  })
+
   it('a consumed Buffer mutated by one consumer does not change what another consumer reads', async () => {
     const producer = await connectedProducer()
     await producer.send({ topic, messages: [{ value: 'shared' }] })

@@ -1,0 +1,168 @@
+/**
+ * Packs the messages one send addresses to one topic into per-partition batches of
+ * {@link SlabRecord}s: the key and value bytes of each partition's records are copied into one
+ * Buffer (the copy that makes a record immutable), so a retained record is one small object and
+ * not three (see common/slab-record.ts for why that matters).
+ *
+ * Encoding is KafkaJS's: null and undefined stay null, a Buffer's bytes are copied, anything else
+ * is `String(value)` in UTF-8. Header values are copied into Buffers of their own (headers are rare).
+ */
+import { Buffer } from 'node:buffer'
+import { RECORD_OVERHEAD_BYTES, type StoredRecord } from '../common/record.js'
+import { NULL_BYTES, SlabRecord } from '../common/slab-record.js'
+import { toStoredHeaders, toTimestamp } from './convert.js'
+import type { Message } from './types.js'
+
+/**
+ * Chooses a message's partition. `key` holds the message's encoded key in `[keyStart, keyEnd)`
+ * (only until the next call), or is null for a null key.
+ */
+export type ChoosePartition = (
+  message: Message,
+  key: Uint8Array | null,
+  keyStart: number,
+  keyEnd: number,
+) => number
+
+/** Strings up to this length are measured and written by a JS loop when they are ASCII. */
+const SHORT_TEXT = 32
+
+/** Encoded keys live here while they are hashed; it grows to the longest key seen. */
+let scratch = Buffer.allocUnsafeSlow(256)
+
+/** UTF-8 byte length of `text`, as `Buffer.from(text)` would encode it. */
+function utf8Length(text: string): number {
+  const length = text.length
+  if (length > SHORT_TEXT) return Buffer.byteLength(text, 'utf8')
+  for (let index = 0; index < length; index++) {
+    if (text.charCodeAt(index) >= 0x80) return Buffer.byteLength(text, 'utf8')
+  }
+  return length
+}
+
+/** Writes `text` as UTF-8 at `position` (room for {@link utf8Length} bytes is there); returns the bytes written. */
+function writeText(target: Buffer, position: number, text: string): number {
+  const length = text.length
+  if (length > SHORT_TEXT) return target.write(text, position, 'utf8')
+  for (let index = 0; index < length; index++) {
+    const code = text.charCodeAt(index)
+    if (code >= 0x80) return target.write(text, position, 'utf8')
+    target[position + index] = code
+  }
+  return length
+}
+
+/** A key or value as it will be stored: null, a Buffer, or the string to encode. */
+function normalize(value: unknown): Buffer | string | null {
+  if (value === null || value === undefined) return null
+  if (Buffer.isBuffer(value)) return value
+  return String(value)
+}
+
+/** Bytes of a normalized key or value, or {@link NULL_BYTES}. */
+function encodedLength(value: Buffer | string | null): number {
+  if (value === null) return NULL_BYTES
+  return typeof value === 'string' ? utf8Length(value) : value.length
+}
+
+/** Writes a normalized, non-null key or value at `position`; returns the position after it. */
+function writeEncoded(target: Buffer, position: number, value: Buffer | string): number {
+  if (typeof value === 'string') return position + writeText(target, position, value)
+  target.set(value, position)
+  return position + value.length
+}
+
+/** The partitions and sizes of pass one, per partition. */
+interface PartitionPlan {
+  bytes: number
+  readonly indexes: number[]
+}
+
+/**
+ * Packs `messages` (one topic's part of a send) into one record list per partition, with offset
+ * deltas from 0 in message order. Partitions come from `choose` and are not checked here.
+ */
+export function packMessages(
+  messages: readonly Message[],
+  choose: ChoosePartition,
+  nowMs: number,
+): Map<number, StoredRecord[]> {
+  const count = messages.length
+  // Normalized once: String() of an object runs user code, which must not run twice.
+  const keys: (Buffer | string | null)[] = new Array(count)
+  const values: (Buffer | string | null)[] = new Array(count)
+  const keyLengths = new Int32Array(count)
+  const valueLengths = new Int32Array(count)
+  const plans = new Map<number, PartitionPlan>()
+  for (let index = 0; index < count; index++) {
+    const message = messages[index] as Message
+    const key = normalize(message.key)
+    const keyLength = encodedLength(key)
+    let partition: number
+    if (key === null) {
+      partition = choose(message, null, 0, 0)
+    } else if (typeof key !== 'string') {
+      partition = choose(message, key, 0, keyLength)
+    } else {
+      if (scratch.length < keyLength) scratch = Buffer.allocUnsafeSlow(keyLength * 2)
+      writeText(scratch, 0, key)
+      partition = choose(message, scratch, 0, keyLength)
+    }
+    const value = normalize(message.value)
+    const valueLength = encodedLength(value)
+    keys[index] = key
+    values[index] = value
+    keyLengths[index] = keyLength
+    valueLengths[index] = valueLength
+    let plan = plans.get(partition)
+    if (plan === undefined) {
+      plan = { bytes: 0, indexes: [] }
+      plans.set(partition, plan)
+    }
+    plan.bytes += Math.max(keyLength, 0) + Math.max(valueLength, 0)
+    plan.indexes.push(index)
+  }
+  const byPartition = new Map<number, StoredRecord[]>()
+  for (const [partition, plan] of plans) {
+    const slab = Buffer.allocUnsafe(plan.bytes)
+    const indexes = plan.indexes
+    const records: StoredRecord[] = new Array(indexes.length)
+    let position = 0
+    for (let delta = 0; delta < indexes.length; delta++) {
+      const index = indexes[delta] as number
+      const message = messages[index] as Message
+      const keyLength = keyLengths[index] as number
+      const valueLength = valueLengths[index] as number
+      const key = keys[index] as Buffer | string | null
+      const value = values[index] as Buffer | string | null
+      let keyStart = NULL_BYTES
+      let keyEnd = NULL_BYTES
+      if (key !== null) {
+        keyStart = position
+        position = writeEncoded(slab, position, key)
+        keyEnd = position
+      }
+      let valueStart = NULL_BYTES
+      let valueEnd = NULL_BYTES
+      if (value !== null) {
+        valueStart = position
+        position = writeEncoded(slab, position, value)
+        valueEnd = position
+      }
+      const headers = toStoredHeaders(message.headers)
+      records[delta] = new SlabRecord(
+        delta,
+        toTimestamp(message.timestamp, nowMs),
+        slab,
+        keyStart,
+        keyEnd,
+        valueStart,
+        valueEnd,
+        headers.headers,
+        RECORD_OVERHEAD_BYTES + Math.max(keyLength, 0) + Math.max(valueLength, 0) + headers.sizeBytes,
+      )
+    }
+    byPartition.set(partition, records)
+  }
+  return byPartition
+}
