@@ -77,6 +77,17 @@ export interface CommitRequest {
   }[]
 }
 
+/** What a fetch read from one partition, before the face turns it into messages. */
+interface FetchedPartition {
+  readonly topic: string
+  readonly partition: number
+  readonly highWatermark: number
+  readonly records: readonly RecordBatch[]
+  readonly fetchedOffset: number
+  readonly nextOffset: number
+  readonly logAppendTime: boolean
+}
+
 /** What a face supplies to the shared loop. */
 export interface ConsumerFace<Message, Batch extends BatchView<Message>> {
   /** Appends the messages of one stored batch at offsets ≥ fromOffset to `into` (one call per batch: per-batch work once). */
@@ -687,7 +698,7 @@ export class GroupConsumer<Message, Batch extends BatchView<Message>> {
     return false
   }
 
-  async #fetch(): Promise<{ batches: Batch[]; targets: WaitTarget[]; waitMs: number }> {
+  async #fetch(): Promise<{ batches: FetchedPartition[]; targets: WaitTarget[]; waitMs: number }> {
     const options = this.#options
     let waitMs = options.maxWaitTimeInMs
     const readCommitted = !options.readUncommitted
@@ -697,7 +708,7 @@ export class GroupConsumer<Message, Batch extends BatchView<Message>> {
       for (const partition of partitions)
         if (!options.subscriptionState.isPaused(topic, partition)) entries.push([topic, partition])
     }
-    const batches: Batch[] = []
+    const batches: FetchedPartition[] = []
     const targets: WaitTarget[] = []
     let bytesLeft = options.maxBytes
     const start = entries.length === 0 ? 0 : this.#fetchCursor++ % entries.length
@@ -728,17 +739,16 @@ export class GroupConsumer<Message, Batch extends BatchView<Message>> {
         isolation,
       })
       if (read.nextOffset <= offset) continue
-      const messages = this.#toMessages(
-        read.batches,
-        offset,
-        log.config.timestampType === 'LogAppendTime',
+      for (const batch of read.batches) bytesLeft -= batch.sizeBytes
+      batches.push({
         topic,
         partition,
-      )
-      for (const batch of read.batches) bytesLeft -= batch.sizeBytes
-      batches.push(
-        this.#face.makeBatch(topic, partition, read.highWatermark, messages, offset, read.nextOffset),
-      )
+        highWatermark: read.highWatermark,
+        records: read.batches,
+        fetchedOffset: offset,
+        nextOffset: read.nextOffset,
+        logAppendTime: log.config.timestampType === 'LogAppendTime',
+      })
     }
     return { batches, targets, waitMs }
   }
@@ -759,12 +769,35 @@ export class GroupConsumer<Message, Batch extends BatchView<Message>> {
     return messages
   }
 
-  async #processBatches(batches: Batch[]): Promise<void> {
+  /**
+   * The face's Batch of a fetched partition, built when its turn comes rather than at fetch time:
+   * a fetch may return megabytes, and messages built only to wait for their handler would
+   * outlive young-generation collections (the records are immutable, so when makes no difference).
+   */
+  #toBatch(fetched: FetchedPartition): Batch {
+    const messages = this.#toMessages(
+      fetched.records,
+      fetched.fetchedOffset,
+      fetched.logAppendTime,
+      fetched.topic,
+      fetched.partition,
+    )
+    return this.#face.makeBatch(
+      fetched.topic,
+      fetched.partition,
+      fetched.highWatermark,
+      messages,
+      fetched.fetchedOffset,
+      fetched.nextOffset,
+    )
+  }
+
+  async #processBatches(batches: FetchedPartition[]): Promise<void> {
     const concurrency = Math.max(1, this.#options.run.partitionsConsumedConcurrently)
     if (concurrency === 1 || batches.length === 1) {
       for (const batch of batches) {
         if (!this.running || this.#rejoinNeeded) return
-        await this.#handleBatch(batch)
+        await this.#handleBatch(this.#toBatch(batch))
       }
       return
     }
@@ -774,7 +807,7 @@ export class GroupConsumer<Message, Batch extends BatchView<Message>> {
       while (next < batches.length && this.running && !this.#rejoinNeeded && errors.length === 0) {
         const batch = batches[next++]!
         try {
-          await this.#handleBatch(batch)
+          await this.#handleBatch(this.#toBatch(batch))
         } catch (error) {
           errors.push(error)
         }
