@@ -1,7 +1,7 @@
 import { type Clock, systemClock, type TimerHandle } from '../common/clock.js'
 import { KafkaliteError, limitExceeded } from '../common/errors.js'
 import { DEFAULTS, LIMITS } from '../common/limits.js'
-import type { BatchInput, StoredRecord } from '../common/record.js'
+import { type BatchInput, batchNextOffset, type StoredRecord } from '../common/record.js'
 import { memoryStorage } from '../storage/memory/memory-storage.js'
 import type { Storage, StoredTopic } from '../storage/storage.js'
 import { ConsumerRegistry, type RegisteredConsumer, type SettledCheck } from './clients.js'
@@ -10,7 +10,7 @@ import { FetchWaiters, type WaitOutcome, type WaitTarget } from './fetch-waiters
 import { GroupCoordinator } from './groups/group-coordinator.js'
 import { randomId } from './ids.js'
 import { Listeners } from './listeners.js'
-import { type AppendResult, PartitionLog } from './partition-log.js'
+import { type AppendResult, IsolationLevel, PartitionLog } from './partition-log.js'
 import type { Topic, TopicDescription } from './topic.js'
 import { normalizeTopicConfigEntries, resolveTopicConfig, type TopicConfigEntries } from './topic-config.js'
 import { INTERNAL_TOPICS, validateTopicName } from './topic-name.js'
@@ -442,7 +442,13 @@ export class Broker {
           }
           const committed =
             this.groups.committedOffset(groupId, progress.topic, progress.partition)?.offset ?? -1
-          if (member.autoCommit && committed < end && end > 0) {
+          // KafkaJS commits no offset for batches of control records or aborted data alone (only
+          // the next delivered batch carries it), so only records a handler would see count here.
+          if (
+            member.autoCommit &&
+            committed < end &&
+            hasDeliverable(log, committed, end, member.readCommitted)
+          ) {
             return {
               settled: false,
               reason: `group ${groupId} committed ${committed} of ${end} on ${progress.topic}-${progress.partition}`,
@@ -595,4 +601,20 @@ function validatePartitionCount(count: number, topic: string): void {
       { topic, value: count, limitName: 'partitionsPerTopicMax', limit: LIMITS.partitionsPerTopicMax },
     )
   }
+}
+
+/** Whether `[from, end)` of `log` holds a record a consumer at that isolation would be handed. */
+function hasDeliverable(log: PartitionLog, from: number, end: number, readCommitted: boolean): boolean {
+  let offset = Math.max(from, log.logStartOffset)
+  const isolation = readCommitted ? IsolationLevel.ReadCommitted : IsolationLevel.ReadUncommitted
+  while (offset < end) {
+    const read = log.read(offset, { maxBytes: 1 << 20, isolation })
+    for (const batch of read.batches) {
+      if (batch.baseOffset >= end) return false
+      if (batchNextOffset(batch) > offset) return true
+    }
+    if (read.nextOffset <= offset) return false
+    offset = read.nextOffset
+  }
+  return false
 }

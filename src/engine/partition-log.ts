@@ -1,6 +1,7 @@
 import { assert } from '../common/assert.js'
 import { KafkaliteError, limitExceeded } from '../common/errors.js'
 import { LIMITS } from '../common/limits.js'
+import { NULL_BYTES, PackedBatch, type PackedRecords, packedOf } from '../common/packed-records.js'
 import {
   BATCH_OVERHEAD_BYTES,
   type BatchInput,
@@ -10,7 +11,6 @@ import {
   type RecordBatch,
   type StoredRecord,
 } from '../common/record.js'
-import { SlabRecord } from '../common/slab-record.js'
 import type { PartitionStore, SegmentInfo } from '../storage/storage.js'
 import { compactSegment, keyIdentity } from './compaction.js'
 import { segmentsToDelete } from './retention.js'
@@ -163,15 +163,12 @@ export class PartitionLog {
    * @throws KafkaliteError MESSAGE_TOO_LARGE, INVALID_RECORD, LIMIT_EXCEEDED
    */
   validate(input: BatchInput): number {
-    const records = input.records
-    if (records.length > LIMITS.recordsPerBatchMax) {
-      throw limitExceeded(
-        'recordsPerBatchMax',
-        LIMITS.recordsPerBatchMax,
-        `${records.length} records in one batch`,
-      )
+    const packed = packedOf(input)
+    const count = packed === null ? input.records.length : packed.count
+    if (count > LIMITS.recordsPerBatchMax) {
+      throw limitExceeded('recordsPerBatchMax', LIMITS.recordsPerBatchMax, `${count} records in one batch`)
     }
-    if (records.length === 0) {
+    if (count === 0) {
       throw new KafkaliteError(
         'INVALID_RECORD',
         `a batch for ${this.topic}-${this.partition} holds no records`,
@@ -184,6 +181,19 @@ export class PartitionLog {
     }
     let sizeBytes = BATCH_OVERHEAD_BYTES
     const compacted = this.#config.cleanupPolicy !== 'delete'
+    // Packed records have contiguous offset deltas by construction.
+    if (packed !== null) {
+      sizeBytes += packed.sizeBytes
+      if (compacted && packed.hasNullKey) {
+        const index = packed.bounds.findIndex((bound, at) => at % 4 === 0 && bound === NULL_BYTES) / 4
+        throw new KafkaliteError(
+          'INVALID_RECORD',
+          `compacted topic ${this.topic} cannot accept a record without a key (record ${index})`,
+          { topic: this.topic, partition: this.partition },
+        )
+      }
+    }
+    const records = packed === null ? input.records : []
     for (let index = 0; index < records.length; index++) {
       const record = records[index] as StoredRecord
       sizeBytes += record.sizeBytes
@@ -249,7 +259,7 @@ export class PartitionLog {
       return null
     }
     if (baseSequence === state.lastSequence + 1) return null
-    const lastSequence = baseSequence + input.records.length - 1
+    const lastSequence = baseSequence + recordCount(input) - 1
     for (const recent of state.recent) {
       if (recent.firstSequence === baseSequence && recent.lastSequence === lastSequence)
         return recent.baseOffset
@@ -268,7 +278,8 @@ export class PartitionLog {
       state = { epoch: batch.producerEpoch, lastSequence: -1, recent: [] }
       this.#producerStates.set(batch.producerId, state)
     }
-    state.lastSequence = batch.baseSequence + batch.records.length - 1
+    // Offsets of a batch being appended are contiguous: it holds lastOffsetDelta + 1 records.
+    state.lastSequence = batch.baseSequence + batch.lastOffsetDelta
     state.recent.push({
       firstSequence: batch.baseSequence,
       lastSequence: state.lastSequence,
@@ -282,24 +293,35 @@ export class PartitionLog {
    * partitions must all accept before any appends.
    */
   append(input: BatchInput, nowMs: number, sizeBytes = this.validate(input)): AppendResult {
-    const records = input.records
-    assert(records.length > 0, 'a batch holds at least one record')
+    const packed = packedOf(input)
+    const records = packed === null ? input.records : null
     const baseOffset = this.highWatermark
-    const lastOffsetDelta = (records[records.length - 1] as StoredRecord).offsetDelta
-    assert(baseOffset + lastOffsetDelta < LIMITS.offsetMax, 'offsets stay safe integers')
     const logAppendTime = this.#config.timestampType === 'LogAppendTime'
-    let firstTimestamp = (records[0] as StoredRecord).timestamp
-    let maxTimestamp = firstTimestamp
-    if (logAppendTime) {
-      firstTimestamp = nowMs
-      maxTimestamp = nowMs
+    let lastOffsetDelta: number
+    let firstTimestamp: number
+    let maxTimestamp: number
+    if (records === null) {
+      const packedRecords = packed as PackedRecords
+      assert(packedRecords.count > 0, 'a batch holds at least one record')
+      lastOffsetDelta = packedRecords.count - 1
+      firstTimestamp = packedRecords.firstTimestamp
+      maxTimestamp = packedRecords.maxTimestamp
     } else {
+      assert(records.length > 0, 'a batch holds at least one record')
+      lastOffsetDelta = (records[records.length - 1] as StoredRecord).offsetDelta
+      firstTimestamp = (records[0] as StoredRecord).timestamp
+      maxTimestamp = firstTimestamp
       for (let index = 1; index < records.length; index++) {
         const timestamp = (records[index] as StoredRecord).timestamp
         if (timestamp > maxTimestamp) maxTimestamp = timestamp
       }
     }
-    const batch: RecordBatch = {
+    assert(baseOffset + lastOffsetDelta < LIMITS.offsetMax, 'offsets stay safe integers')
+    if (logAppendTime) {
+      firstTimestamp = nowMs
+      maxTimestamp = nowMs
+    }
+    const metadata = {
       baseOffset,
       lastOffsetDelta,
       firstTimestamp,
@@ -311,8 +333,29 @@ export class PartitionLog {
       isTransactional: input.isTransactional ?? false,
       isControl: false,
       controlType: null,
-      records: logAppendTime ? withTimestamp(records, nowMs) : records,
       sizeBytes,
+    }
+    let batch: RecordBatch
+    if (records === null) {
+      const packedRecords = packed as PackedRecords
+      batch = new PackedBatch(metadata, logAppendTime ? packedRecords.withTimestamp(nowMs) : packedRecords)
+    } else {
+      // Spelled out: a spread followed by more properties costs about a microsecond on Node 20.
+      batch = {
+        baseOffset,
+        lastOffsetDelta,
+        firstTimestamp,
+        maxTimestamp,
+        appendTimeMs: nowMs,
+        producerId: metadata.producerId,
+        producerEpoch: metadata.producerEpoch,
+        baseSequence: metadata.baseSequence,
+        isTransactional: metadata.isTransactional,
+        isControl: false,
+        controlType: null,
+        records: logAppendTime ? withTimestamp(records, nowMs) : records,
+        sizeBytes,
+      }
     }
     this.#appendBatch(batch, nowMs)
     this.#recordSequence(batch)
@@ -564,10 +607,6 @@ function withTimestamp(records: readonly StoredRecord[], timestamp: number): rea
   const stamped: StoredRecord[] = new Array(records.length)
   for (let index = 0; index < records.length; index++) {
     const record = records[index] as StoredRecord
-    if (record instanceof SlabRecord) {
-      stamped[index] = record.withTimestamp(timestamp)
-      continue
-    }
     // Every field spelled out: `{ ...record, timestamp }` costs about a microsecond per record on Node 20.
     stamped[index] = {
       offsetDelta: record.offsetDelta,
@@ -579,4 +618,9 @@ function withTimestamp(records: readonly StoredRecord[], timestamp: number): rea
     }
   }
   return stamped
+}
+
+/** Records in a batch input, packed or not. */
+function recordCount(input: BatchInput): number {
+  return packedOf(input)?.count ?? input.records.length
 }

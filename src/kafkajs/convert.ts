@@ -4,8 +4,8 @@
  * offsets and timestamps.
  */
 import { Buffer } from 'node:buffer'
+import { NULL_BYTES, packedOf } from '../common/packed-records.js'
 import { type Header, RECORD_OVERHEAD_BYTES, type RecordBatch, type StoredRecord } from '../common/record.js'
-import { NULL_BYTES, SlabRecord } from '../common/slab-record.js'
 import { KafkaJSNonRetriableError } from './errors.js'
 import type { IHeaders, KafkaMessage, Message } from './types.js'
 
@@ -125,25 +125,23 @@ export function toBatchContext(batch: RecordBatch, logAppendTime: boolean): Batc
   }
 }
 
-/**
- * A stored record as the KafkaMessage KafkaJS hands to eachMessage / eachBatch, with the
- * consumer's own `key` and `value` (copies: see {@link appendKafkaMessages}).
- */
+/** The KafkaMessage KafkaJS hands to eachMessage / eachBatch, with the consumer's own key and value. */
 function toKafkaMessage(
-  record: StoredRecord,
   offset: number,
-  batchContext: BatchContext,
+  timestamp: number,
   key: Buffer | null,
   value: Buffer | null,
+  headers: readonly Header[] | null,
+  batchContext: BatchContext,
 ): KafkaMessage {
   return {
     magicByte: 2,
     attributes: 0,
-    timestamp: String(record.timestamp),
+    timestamp: String(timestamp),
     offset: String(offset),
     key,
     value,
-    headers: toKafkaJSHeaders(record.headers),
+    headers: toKafkaJSHeaders(headers),
     isControlRecord: false,
     batchContext,
   } as unknown as KafkaMessage
@@ -152,8 +150,8 @@ function toKafkaMessage(
 /**
  * Appends the KafkaMessages of a stored batch from `fromOffset` on. Each consumer gets bytes of
  * its own, as KafkaJS decodes fresh Buffers from every fetch response, so a handler may mutate
- * what it receives without touching the log or another consumer: the bytes of records packed in
- * a slab (common/slab-record.ts) are copied once per slab and handed out as views of that copy;
+ * what it receives without touching the log or another consumer: a packed batch's slab
+ * (common/packed-records.ts) is copied once and its keys and values are views of that copy;
  * other records' Buffers are copied one by one.
  */
 export function appendKafkaMessages(
@@ -163,27 +161,44 @@ export function appendKafkaMessages(
   into: KafkaMessage[],
 ): void {
   const context = toBatchContext(batch, logAppendTime)
-  const records = batch.records
-  let slab: Uint8Array | null = null
-  let copy: Buffer | null = null
-  for (let index = 0; index < records.length; index++) {
-    const record = records[index] as StoredRecord
-    const offset = batch.baseOffset + record.offsetDelta
-    if (offset < fromOffset) continue
-    if (record instanceof SlabRecord) {
-      if (record.slab !== slab) {
-        slab = record.slab
-        copy = copyOf(slab)
-      }
-      const bytes = copy as Buffer
-      const key = record.keyStart === NULL_BYTES ? null : bytes.subarray(record.keyStart, record.keyEnd)
-      const value =
-        record.valueStart === NULL_BYTES ? null : bytes.subarray(record.valueStart, record.valueEnd)
-      into.push(toKafkaMessage(record, offset, context, key, value))
-    } else {
+  const packed = packedOf(batch)
+  if (packed === null) {
+    for (const record of batch.records) {
+      const offset = batch.baseOffset + record.offsetDelta
+      if (offset < fromOffset) continue
       const key = copyBytes(record.key) as Buffer | null
-      into.push(toKafkaMessage(record, offset, context, key, copyBytes(record.value) as Buffer | null))
+      const value = copyBytes(record.value) as Buffer | null
+      into.push(toKafkaMessage(offset, record.timestamp, key, value, record.headers, context))
     }
+    return
+  }
+  const first = Math.max(0, fromOffset - batch.baseOffset)
+  if (first >= packed.count) return
+  const bytes = copyOf(packed.slab)
+  const { bounds, timestamps, headers } = packed
+  let lastTimestamp = Number.NaN
+  let timestampText = ''
+  for (let index = first; index < packed.count; index++) {
+    const at = index * 4
+    const keyStart = bounds[at] as number
+    const valueStart = bounds[at + 2] as number
+    const timestamp = timestamps[index] as number
+    // Records of a batch mostly share a timestamp: convert it once.
+    if (timestamp !== lastTimestamp) {
+      lastTimestamp = timestamp
+      timestampText = String(timestamp)
+    }
+    into.push({
+      magicByte: 2,
+      attributes: 0,
+      timestamp: timestampText,
+      offset: String(batch.baseOffset + index),
+      key: keyStart === NULL_BYTES ? null : bytes.subarray(keyStart, bounds[at + 1]),
+      value: valueStart === NULL_BYTES ? null : bytes.subarray(valueStart, bounds[at + 3]),
+      headers: toKafkaJSHeaders(headers === null ? null : (headers[index] ?? null)),
+      isControlRecord: false,
+      batchContext: context,
+    } as unknown as KafkaMessage)
   }
 }
 

@@ -1,15 +1,15 @@
 /**
- * Packs the messages one send addresses to one topic into per-partition batches of
- * {@link SlabRecord}s: the key and value bytes of each partition's records are copied into one
- * Buffer (the copy that makes a record immutable), so a retained record is one small object and
- * not three (see common/slab-record.ts for why that matters).
+ * Packs the messages one send addresses to one topic into per-partition {@link PackedRecords}:
+ * the key and value bytes of each partition's records are copied into one Buffer (the copy that
+ * makes a record immutable) and the rest goes into typed arrays, so the log retains a handful of
+ * objects per batch instead of three per record (see common/packed-records.ts for why).
  *
  * Encoding is KafkaJS's: null and undefined stay null, a Buffer's bytes are copied, anything else
  * is `String(value)` in UTF-8. Header values are copied into Buffers of their own (headers are rare).
  */
 import { Buffer } from 'node:buffer'
-import { RECORD_OVERHEAD_BYTES, type StoredRecord } from '../common/record.js'
-import { NULL_BYTES, SlabRecord } from '../common/slab-record.js'
+import { NULL_BYTES, PackedRecords } from '../common/packed-records.js'
+import { type Header, RECORD_OVERHEAD_BYTES } from '../common/record.js'
 import { toStoredHeaders, toTimestamp } from './convert.js'
 import type { Message } from './types.js'
 
@@ -79,20 +79,20 @@ interface PartitionPlan {
 }
 
 /**
- * Packs `messages` (one topic's part of a send) into one record list per partition, with offset
- * deltas from 0 in message order. Partitions come from `choose` and are not checked here.
+ * Packs `messages` (one topic's part of a send) into one packed batch per partition, records in
+ * message order. Partitions come from `choose` and are not checked here.
  */
 export function packMessages(
   messages: readonly Message[],
   choose: ChoosePartition,
   nowMs: number,
-): Map<number, StoredRecord[]> {
+): Map<number, PackedRecords> {
   const count = messages.length
   // Normalized once: String() of an object runs user code, which must not run twice.
   const keys: (Buffer | string | null)[] = new Array(count)
   const values: (Buffer | string | null)[] = new Array(count)
-  const keyLengths = new Int32Array(count)
-  const valueLengths = new Int32Array(count)
+  const keyLengths: number[] = new Array(count)
+  const valueLengths: number[] = new Array(count)
   const plans = new Map<number, PartitionPlan>()
   for (let index = 0; index < count; index++) {
     const message = messages[index] as Message
@@ -122,47 +122,55 @@ export function packMessages(
     plan.bytes += Math.max(keyLength, 0) + Math.max(valueLength, 0)
     plan.indexes.push(index)
   }
-  const byPartition = new Map<number, StoredRecord[]>()
+  const byPartition = new Map<number, PackedRecords>()
   for (const [partition, plan] of plans) {
     const slab = Buffer.allocUnsafe(plan.bytes)
     const indexes = plan.indexes
-    const records: StoredRecord[] = new Array(indexes.length)
+    const length = indexes.length
+    const bounds: number[] = new Array(length * 4)
+    const timestamps: number[] = new Array(length)
+    const sizes: number[] = new Array(length)
+    let headers: (readonly Header[] | null)[] | null = null
     let position = 0
-    for (let delta = 0; delta < indexes.length; delta++) {
+    for (let delta = 0; delta < length; delta++) {
       const index = indexes[delta] as number
       const message = messages[index] as Message
-      const keyLength = keyLengths[index] as number
-      const valueLength = valueLengths[index] as number
       const key = keys[index] as Buffer | string | null
       const value = values[index] as Buffer | string | null
-      let keyStart = NULL_BYTES
-      let keyEnd = NULL_BYTES
-      if (key !== null) {
-        keyStart = position
+      const at = delta * 4
+      if (key === null) {
+        bounds[at] = NULL_BYTES
+        bounds[at + 1] = NULL_BYTES
+      } else {
+        bounds[at] = position
         position = writeEncoded(slab, position, key)
-        keyEnd = position
+        bounds[at + 1] = position
       }
-      let valueStart = NULL_BYTES
-      let valueEnd = NULL_BYTES
-      if (value !== null) {
-        valueStart = position
+      if (value === null) {
+        bounds[at + 2] = NULL_BYTES
+        bounds[at + 3] = NULL_BYTES
+      } else {
+        bounds[at + 2] = position
         position = writeEncoded(slab, position, value)
-        valueEnd = position
+        bounds[at + 3] = position
       }
-      const headers = toStoredHeaders(message.headers)
-      records[delta] = new SlabRecord(
-        delta,
-        toTimestamp(message.timestamp, nowMs),
-        slab,
-        keyStart,
-        keyEnd,
-        valueStart,
-        valueEnd,
-        headers.headers,
-        RECORD_OVERHEAD_BYTES + Math.max(keyLength, 0) + Math.max(valueLength, 0) + headers.sizeBytes,
-      )
+      timestamps[delta] = toTimestamp(message.timestamp, nowMs)
+      let headerBytes = 0
+      if (message.headers !== undefined && message.headers !== null) {
+        const stored = toStoredHeaders(message.headers)
+        if (stored.headers !== null) {
+          headers ??= new Array<readonly Header[] | null>(length).fill(null)
+          headers[delta] = stored.headers
+        }
+        headerBytes = stored.sizeBytes
+      }
+      sizes[delta] =
+        RECORD_OVERHEAD_BYTES +
+        Math.max(keyLengths[index] as number, 0) +
+        Math.max(valueLengths[index] as number, 0) +
+        headerBytes
     }
-    byPartition.set(partition, records)
+    byPartition.set(partition, new PackedRecords({ slab, bounds, timestamps, sizes, headers }))
   }
   return byPartition
 }

@@ -11,7 +11,7 @@
  */
 
 import { KafkaliteError } from '../common/errors.js'
-import type { StoredRecord } from '../common/record.js'
+import { PackedBatchInput, type PackedRecords } from '../common/packed-records.js'
 import type { Broker, ProduceRequestPart } from '../engine/broker.js'
 import { partitionForKey, RoundRobinCounter } from '../engine/partitioner.js'
 import { validateTopicName } from '../engine/topic-name.js'
@@ -132,23 +132,21 @@ export function createProducer(context: ClientContext, config: ProducerConfig): 
       )
       const partitions = [...byPartition.keys()].sort((a, b) => a - b)
       for (const target of partitions) {
-        const records = byPartition.get(target) as StoredRecord[]
+        const packed = byPartition.get(target) as PackedRecords
         if (producerState === null) {
-          parts.push({ topic, partition: target, batch: { records } })
+          parts.push({ topic, partition: target, batch: new PackedBatchInput(packed) })
           continue
         }
         const sequenceKey = `${topic}\u0000${target}`
-        const baseSequence = producerState.sequences.get(sequenceKey) ?? 0
         parts.push({
           topic,
           partition: target,
-          batch: {
-            records,
+          batch: new PackedBatchInput(packed, {
             producerId: producerState.producerId,
             producerEpoch: producerState.producerEpoch,
-            baseSequence,
+            baseSequence: producerState.sequences.get(sequenceKey) ?? 0,
             isTransactional: options.transactional !== undefined,
-          },
+          }),
         })
       }
     }
@@ -165,7 +163,8 @@ export function createProducer(context: ClientContext, config: ProducerConfig): 
     if (producerState !== null) {
       for (const part of parts) {
         const key = `${part.topic}\u0000${part.partition}`
-        producerState.sequences.set(key, (producerState.sequences.get(key) ?? 0) + part.batch.records.length)
+        const count = (part.batch as PackedBatchInput).packed.count
+        producerState.sequences.set(key, (producerState.sequences.get(key) ?? 0) + count)
       }
     }
     if (options.acks === 0) return []

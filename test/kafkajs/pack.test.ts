@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { SlabRecord } from '../../src/common/slab-record.js'
+import { PackedBatch, PackedBatchInput, PackedRecords, packedOf } from '../../src/common/packed-records.js'
 import { toStoredBytes } from '../../src/kafkajs/convert.js'
 import { packMessages } from '../../src/kafkajs/pack.js'
 import type { Message } from '../../src/kafkajs/types.js'
@@ -29,11 +29,11 @@ describe('packMessages', () => {
         ),
         (messages) => {
           const packed = packMessages(messages as Message[], (message) => message.partition as number, 5)
-          for (const [partition, records] of packed) {
+          for (const [partition, columns] of packed) {
+            const records = columns.toRecords()
             const expected = messages.filter((message) => message.partition === partition)
             expect(records).toHaveLength(expected.length)
             records.forEach((record, index) => {
-              expect(record).toBeInstanceOf(SlabRecord)
               expect(record.offsetDelta).toBe(index)
               expect(record.timestamp).toBe(5)
               expect(bytesOf(record.key as Uint8Array | null)).toEqual(toStoredBytes(expected[index]?.key))
@@ -45,7 +45,7 @@ describe('packMessages', () => {
               expect(record.sizeBytes).toBe(21 + (key?.length ?? 0) + (value?.length ?? 0))
             })
           }
-          expect([...packed.values()].reduce((sum, records) => sum + records.length, 0)).toBe(messages.length)
+          expect([...packed.values()].reduce((sum, columns) => sum + columns.count, 0)).toBe(messages.length)
         },
       ),
       { numRuns: 500 },
@@ -78,62 +78,98 @@ describe('packMessages', () => {
         return `call-${calls}`
       },
     }
-    const [records] = [...packMessages([{ key: key as never, value: 'v' }], () => 0, 0).values()]
+    const [packed] = [...packMessages([{ key: key as never, value: 'v' }], () => 0, 0).values()]
     expect(calls).toBe(1)
-    expect(Buffer.from(records?.[0]?.key as Uint8Array).toString()).toBe('call-1')
+    expect(Buffer.from(packed?.recordAt(0).key as Uint8Array).toString()).toBe('call-1')
   })
 
   it("copies the producer's Buffers: mutating them afterwards changes nothing stored", () => {
     const key = Buffer.from('key')
     const value = Buffer.from('value')
-    const [records] = [...packMessages([{ key, value }], () => 0, 0).values()]
+    const [packed] = [...packMessages([{ key, value }], () => 0, 0).values()]
     key.fill(0)
     value.fill(0)
-    expect(Buffer.from(records?.[0]?.key as Uint8Array).toString()).toBe('key')
-    expect(Buffer.from(records?.[0]?.value as Uint8Array).toString()).toBe('value')
+    expect(Buffer.from(packed?.recordAt(0).key as Uint8Array).toString()).toBe('key')
+    expect(Buffer.from(packed?.recordAt(0).value as Uint8Array).toString()).toBe('value')
   })
 
-  it('keeps one slab per partition, so a partition batch is one allocation', () => {
-    const packed = packMessages(
-      Array.from({ length: 10 }, (_, index) => ({
-        key: `k${index}`,
-        value: 'x'.repeat(100),
-        partition: index % 2,
-      })),
-      (message) => message.partition as number,
-      0,
-    )
-    for (const records of packed.values()) {
-      const slabs = new Set(records.map((record) => (record as SlabRecord).slab))
-      expect(slabs.size).toBe(1)
-    }
+  it('keeps headers per record, and no header column when no message has headers', () => {
+    const [withHeaders] = [
+      ...packMessages([{ value: 'a' }, { value: 'b', headers: { h: 'x' } }], () => 0, 0).values(),
+    ]
+    expect(withHeaders?.recordAt(0).headers).toBeNull()
+    expect(withHeaders?.recordAt(1).headers).toEqual([{ key: 'h', value: Buffer.from('x') }])
+    expect(withHeaders?.recordAt(1).sizeBytes).toBe(21 + 1 + 'h'.length + 1 + 2)
+    const [without] = [...packMessages([{ value: 'a' }], () => 0, 0).values()]
+    expect(without?.headers).toBeNull()
   })
 })
 
-describe('SlabRecord', () => {
-  const slab = Buffer.from('keyvalue')
-  const record = new SlabRecord(3, 10, slab, 0, 3, 3, 8, null, 29)
-
-  it('reads key and value as views of its slab, and null bounds as null', () => {
-    expect(Buffer.from(record.key as Uint8Array).toString()).toBe('key')
-    expect(Buffer.from(record.value as Uint8Array).toString()).toBe('value')
-    const tombstone = new SlabRecord(0, 0, slab, -1, -1, -1, -1, null, 21)
-    expect(tombstone.key).toBeNull()
-    expect(tombstone.value).toBeNull()
-    expect(Buffer.isBuffer(record.value)).toBe(true)
+describe('PackedRecords', () => {
+  const packed = new PackedRecords({
+    slab: Buffer.from('k1v1v2'),
+    bounds: [0, 2, 2, 4, -1, -1, 4, 6, -1, -1, -1, -1],
+    timestamps: [30, 10, 50],
+    sizes: [25, 23, 21],
+    headers: null,
   })
 
-  it('withTimestamp changes the timestamp and shares everything else', () => {
-    const stamped = record.withTimestamp(99)
-    expect(stamped.timestamp).toBe(99)
-    expect(stamped.slab).toBe(slab)
+  it('summarises its columns: count, total size, first and max timestamp, null keys', () => {
     expect([
-      stamped.offsetDelta,
-      stamped.keyStart,
-      stamped.keyEnd,
-      stamped.valueStart,
-      stamped.valueEnd,
-      stamped.sizeBytes,
-    ]).toEqual([3, 0, 3, 3, 8, 29])
+      packed.count,
+      packed.sizeBytes,
+      packed.firstTimestamp,
+      packed.maxTimestamp,
+      packed.hasNullKey,
+    ]).toEqual([3, 69, 30, 50, true])
+  })
+
+  it('builds record objects on demand, keys and values as views of the slab', () => {
+    expect(
+      packed.toRecords().map((record) => ({
+        ...record,
+        key: record.key === null ? null : String(record.key),
+        value: record.value === null ? null : String(record.value),
+      })),
+    ).toEqual([
+      { offsetDelta: 0, timestamp: 30, key: 'k1', value: 'v1', headers: null, sizeBytes: 25 },
+      { offsetDelta: 1, timestamp: 10, key: null, value: 'v2', headers: null, sizeBytes: 23 },
+      { offsetDelta: 2, timestamp: 50, key: null, value: null, headers: null, sizeBytes: 21 },
+    ])
+    expect(Buffer.isBuffer(packed.recordAt(0).value)).toBe(true)
+  })
+
+  it('withTimestamp stamps every record and shares the bytes', () => {
+    const stamped = packed.withTimestamp(99)
+    expect(stamped.toRecords().map((record) => record.timestamp)).toEqual([99, 99, 99])
+    expect([stamped.firstTimestamp, stamped.maxTimestamp]).toEqual([99, 99])
+    expect(stamped.slab).toBe(packed.slab)
+  })
+
+  it('a packed batch keeps its columns off its own properties, so a spread with records is a plain batch', () => {
+    const batch = new PackedBatch(
+      {
+        baseOffset: 10,
+        lastOffsetDelta: 2,
+        firstTimestamp: 30,
+        maxTimestamp: 50,
+        appendTimeMs: 0,
+        producerId: -1,
+        producerEpoch: -1,
+        baseSequence: -1,
+        isTransactional: false,
+        isControl: false,
+        controlType: null,
+        sizeBytes: 130,
+      },
+      packed,
+    )
+    expect(packedOf(batch)).toBe(packed)
+    expect(batch.records).toHaveLength(3)
+    const compacted = { ...batch, records: batch.records.slice(0, 1) }
+    expect(packedOf(compacted)).toBeNull()
+    expect(compacted.records).toHaveLength(1)
+    expect(packedOf(new PackedBatchInput(packed))).toBe(packed)
+    expect(new PackedBatchInput(packed).records).toHaveLength(3)
   })
 })

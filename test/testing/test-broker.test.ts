@@ -72,6 +72,36 @@ describe('createTestBroker', () => {
     await producer.disconnect()
   })
 
+  it('settled() does not wait for a commit past trailing transaction markers, which KafkaJS leaves uncommitted', async () => {
+    const test = testBroker()
+    const topic = uniqueTopicName()
+    test.broker.createTopic(topic, { partitions: 1 })
+    const seen: string[] = []
+    const consumer = await startConsumer(test, topic, 'g', seen)
+    const kafka = new Kafka({ brokers: test.brokers, logLevel: logLevel.NOTHING })
+    const producer = kafka.producer({
+      transactionalId: 'settled-markers',
+      idempotent: true,
+      maxInFlightRequests: 1,
+    })
+    await producer.connect()
+    const aborted = await producer.transaction()
+    await aborted.send({ topic, messages: [{ value: 'gone' }] })
+    await aborted.abort()
+    const committed = await producer.transaction()
+    await committed.send({ topic, messages: [{ value: 'kept' }] })
+    await committed.commit()
+    await test.settled({ timeoutMs: 1_000 })
+    expect(seen).toEqual(['0:2:kept'])
+    // Offsets 0 (aborted data), 1 (abort marker), 2 (kept), 3 (commit marker): the commit covers the record.
+    expect(test.groupOffsets('g')[0]).toMatchObject({ committedOffset: 3, logEndOffset: 4 })
+    await producer.send({ topic, messages: [{ value: 'later' }] })
+    await test.settled({ timeoutMs: 1_000 })
+    expect(test.groupOffsets('g')[0]).toMatchObject({ committedOffset: 5, logEndOffset: 5 })
+    await consumer.disconnect()
+    await producer.disconnect()
+  })
+
   it('settled() times out naming what is pending when a consumer cannot keep up', async () => {
     const test = testBroker()
     const topic = uniqueTopicName()

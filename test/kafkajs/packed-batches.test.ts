@@ -1,0 +1,187 @@
+/**
+ * The KafkaJS producer hands the engine packed batches (common/packed-records.ts). These tests
+ * drive every engine path that meets one — size limits, compacted topics, compaction, idempotent
+ * sequences, transactions, file storage, the testing kit — through the public API.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { Broker } from '../../src/engine/broker.js'
+import { Kafka, KafkaJSProtocolError, logLevel } from '../../src/kafkajs/index.js'
+import { fileStorage } from '../../src/storage/files/index.js'
+import { createTestBroker, type TestBroker } from '../../src/testing/index.js'
+
+const cleanups: (() => Promise<void> | void)[] = []
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+})
+
+function kafkaOn(test: TestBroker): Kafka {
+  return new Kafka({ brokers: test.brokers, logLevel: logLevel.NOTHING })
+}
+
+async function producerOn(kafka: Kafka, config: Parameters<Kafka['producer']>[0] = {}) {
+  const producer = kafka.producer(config)
+  await producer.connect()
+  cleanups.push(() => producer.disconnect())
+  return producer
+}
+
+function readValues(test: TestBroker, topic: string): (string | null)[] {
+  return test.records(topic).map((record) => (record.value === null ? null : String(record.value)))
+}
+
+describe('packed batches in the engine', () => {
+  it('a compacted topic rejects a send with a null key, naming the record, and appends nothing', async () => {
+    const test = createTestBroker()
+    cleanups.push(() => test.close())
+    test.broker.createTopic('compacted', { config: { 'cleanup.policy': 'compact' } })
+    const producer = await producerOn(kafkaOn(test), { retry: { retries: 0 } })
+    const sending = producer.send({
+      topic: 'compacted',
+      messages: [
+        { key: 'a', value: '1' },
+        { key: null, value: '2' },
+      ],
+    })
+    await expect(sending).rejects.toBeInstanceOf(KafkaJSProtocolError)
+    await expect(sending).rejects.toMatchObject({ type: 'INVALID_RECORD' })
+    expect(test.records('compacted')).toEqual([])
+    await producer.send({ topic: 'compacted', messages: [{ key: 'a', value: 'ok' }] })
+    expect(readValues(test, 'compacted')).toEqual(['ok'])
+  })
+
+  it('max.message.bytes counts the packed batch: one byte over is MESSAGE_TOO_LARGE, at the limit it is accepted', async () => {
+    const test = createTestBroker()
+    cleanups.push(() => test.close())
+    // 61 bytes of batch overhead + 21 per record + key and value bytes.
+    test.broker.createTopic('limited', { config: { 'max.message.bytes': 61 + 21 + 10 } })
+    const producer = await producerOn(kafkaOn(test), { retry: { retries: 0 } })
+    await expect(
+      producer.send({ topic: 'limited', messages: [{ key: 'k', value: 'x'.repeat(10) }] }),
+    ).rejects.toMatchObject({ type: 'MESSAGE_TOO_LARGE' })
+    await producer.send({ topic: 'limited', messages: [{ key: 'k', value: 'x'.repeat(9) }] })
+    expect(readValues(test, 'limited')).toEqual(['x'.repeat(9)])
+  })
+
+  it('compaction keeps the latest value per key of packed batches and consumers read it intact', async () => {
+    const broker = new Broker({ retentionCheckIntervalMs: 3_600_000 })
+    const test = createTestBroker({ broker } as never)
+    cleanups.push(() => test.close())
+    test.broker.createTopic('latest', { config: { 'cleanup.policy': 'compact', 'segment.bytes': 200 } })
+    const kafka = kafkaOn(test)
+    const producer = await producerOn(kafka)
+    for (let round = 0; round < 4; round++) {
+      await producer.send({
+        topic: 'latest',
+        messages: ['a', 'b', 'c'].map((key) => ({
+          key,
+          value: `${key}${round}`,
+          headers: { round: String(round) },
+        })),
+      })
+    }
+    test.broker.enforceRetention()
+    const records = test.records('latest')
+    const latest = new Map(records.map((record) => [String(record.key), String(record.value)]))
+    expect(Object.fromEntries(latest)).toEqual({ a: 'a3', b: 'b3', c: 'c3' })
+    expect(records.length).toBeLessThan(12)
+    const consumer = kafka.consumer({ groupId: 'compacted-reader' })
+    cleanups.push(() => consumer.disconnect())
+    const seen: string[] = []
+    await consumer.subscribe({ topics: ['latest'], fromBeginning: true })
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        seen.push(`${message.offset}:${message.key}=${message.value}@${message.headers?.round}`)
+      },
+    })
+    await test.settled()
+    expect(seen).toEqual(
+      records.map((record) => {
+        const round = String(record.value).slice(1)
+        return `${record.offset}:${String(record.key)}=${String(record.value)}@${round}`
+      }),
+    )
+  })
+
+  it('an idempotent producer counts packed records in its sequences across partitions and sends', async () => {
+    const test = createTestBroker()
+    cleanups.push(() => test.close())
+    test.broker.createTopic('sequenced', { partitions: 3 })
+    const producer = await producerOn(kafkaOn(test), { idempotent: true })
+    for (let send = 0; send < 5; send++) {
+      await producer.send({
+        topic: 'sequenced',
+        acks: -1,
+        messages: Array.from({ length: 7 }, (_, index) => ({
+          key: `k${send}-${index}`,
+          value: `${send}-${index}`,
+        })),
+      })
+    }
+    expect(test.records('sequenced')).toHaveLength(35)
+  })
+
+  it('transactions: aborted packed batches stay invisible to read_committed consumers', async () => {
+    const test = createTestBroker()
+    cleanups.push(() => test.close())
+    test.broker.createTopic('txn', { partitions: 2 })
+    const kafka = kafkaOn(test)
+    const producer = await producerOn(kafka, {
+      transactionalId: 'packed-txn',
+      maxInFlightRequests: 1,
+      idempotent: true,
+    })
+    const aborted = await producer.transaction()
+    await aborted.send({
+      topic: 'txn',
+      messages: [
+        { key: 'a', value: 'gone' },
+        { key: 'b', value: 'gone' },
+      ],
+    })
+    await aborted.abort()
+    const committed = await producer.transaction()
+    await committed.send({
+      topic: 'txn',
+      messages: [
+        { key: 'a', value: 'kept' },
+        { key: 'b', value: 'kept' },
+      ],
+    })
+    await committed.commit()
+    const consumer = kafka.consumer({ groupId: 'txn-reader' })
+    cleanups.push(() => consumer.disconnect())
+    const seen: string[] = []
+    await consumer.subscribe({ topics: ['txn'], fromBeginning: true })
+    await consumer.run({ eachMessage: async ({ message }) => void seen.push(String(message.value)) })
+    await test.settled()
+    expect(seen).toEqual(['kept', 'kept'])
+  })
+
+  it('file storage writes packed batches and reads them back after a reopen, headers and nulls included', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'kafkalite-packed-'))
+    cleanups.push(() => rmSync(directory, { recursive: true, force: true }))
+    const first = createTestBroker({ storage: fileStorage({ directory, fsync: 'never' }) })
+    first.broker.createTopic('durable', { partitions: 2 })
+    const producer = kafkaOn(first).producer()
+    await producer.connect()
+    await producer.send({
+      topic: 'durable',
+      messages: [
+        { key: 'a', value: 'one', headers: { h: ['x', 'y'] }, timestamp: '1000' },
+        { key: null, value: null, partition: 1, timestamp: '2000' },
+        { key: Buffer.from([0, 255]), value: Buffer.alloc(0), partition: 0, timestamp: '3000' },
+      ],
+    })
+    await producer.disconnect()
+    const before = first.records('durable')
+    await first.close()
+    const second = createTestBroker({ storage: fileStorage({ directory, fsync: 'never' }) })
+    cleanups.push(() => second.close())
+    const after = second.records('durable')
+    expect(after).toEqual(before)
+    expect(after.map((record) => record.timestamp).sort()).toEqual([1000, 2000, 3000])
+  })
+})
