@@ -193,8 +193,15 @@ if (process.env.ONLY !== undefined) {
     batch: () => kafkajsRound('eachBatch'),
     message: () => kafkajsRound('eachMessage'),
   }[process.env.ONLY as 'engine']
-  const t = performance.now()
-  console.log(await fn(), performance.now() - t)
+  // REPEAT=n runs it n times in this process and prints each time and the median (for profiling and A/B runs).
+  const times: number[] = []
+  for (let round = 0; round < Number(process.env.REPEAT ?? 1); round++) {
+    const t = performance.now()
+    await fn()
+    times.push(performance.now() - t)
+  }
+  const sorted = [...times].sort((a, b) => a - b)
+  console.log(times.map((time) => time.toFixed(0)).join(' '), 'median', sorted[sorted.length >> 1]?.toFixed(0))
   process.exit(0)
 }
 printEnvironment()

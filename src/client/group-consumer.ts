@@ -77,6 +77,15 @@ export interface CommitRequest {
   }[]
 }
 
+/**
+ * Bytes an eachMessage consumer reads per partition per fetch (KafkaJS's maxBytesPerPartition is
+ * a bound, not a size the broker must fill). An eachMessage handler never sees the batch, and a
+ * whole megabyte of messages alive across thousands of handler awaits is copied by every
+ * young-generation collection on the way: 128 KiB took the benchmark from 1.5 s to 0.96 s per
+ * million messages. Smaller made it slower again (a commit per batch).
+ */
+const EACH_MESSAGE_FETCH_BYTES = 128 * 1024
+
 /** What a fetch read from one partition, before the face turns it into messages. */
 interface FetchedPartition {
   readonly topic: string
@@ -735,7 +744,11 @@ export class GroupConsumer<Message, Batch extends BatchView<Message>> {
       targets.push({ log, offset, readCommitted })
       if (bytesLeft <= 0) continue
       const read = log.read(offset, {
-        maxBytes: Math.min(options.maxBytesPerPartition, bytesLeft),
+        maxBytes: Math.min(
+          options.maxBytesPerPartition,
+          bytesLeft,
+          options.run.eachMessage ? EACH_MESSAGE_FETCH_BYTES : Number.POSITIVE_INFINITY,
+        ),
         isolation,
       })
       if (read.nextOffset <= offset) continue
