@@ -1,7 +1,6 @@
 /**
  * Records stored by columns: the key and value bytes of a whole batch in one slab, bounds, timestamps
- * and sizes in plain arrays of numbers (V8 keeps those unboxed in one heap object each; typed
- * arrays would each cost an allocation outside the heap, which is slower to make and to collect).
+ * and sizes in typed arrays (the packer puts all of them in one allocation outside the heap).
  * A batch of these is a handful of objects however many records it holds.
  *
  * Why: the garbage collector copies every object that survives a young-generation collection, and
@@ -23,10 +22,10 @@ export interface PackedColumns {
   /** The key and value bytes of every record. */
   readonly slab: Uint8Array
   /** Per record: keyStart, keyEnd, valueStart, valueEnd; a start of {@link NULL_BYTES} means null. */
-  readonly bounds: readonly number[]
-  readonly timestamps: readonly number[]
+  readonly bounds: Int32Array
+  readonly timestamps: Float64Array
   /** The engine's byte count of each record. */
-  readonly sizes: readonly number[]
+  readonly sizes: Float64Array
   /** Each record's headers, or null when no record has any. */
   readonly headers: readonly (readonly Header[] | null)[] | null
 }
@@ -35,9 +34,9 @@ export interface PackedColumns {
 export class PackedRecords {
   readonly count: number
   readonly slab: Uint8Array
-  readonly bounds: readonly number[]
-  readonly timestamps: readonly number[]
-  readonly sizes: readonly number[]
+  readonly bounds: Int32Array
+  readonly timestamps: Float64Array
+  readonly sizes: Float64Array
   readonly headers: readonly (readonly Header[] | null)[] | null
   /** Sum of {@link sizes}. */
   readonly sizeBytes: number
@@ -97,7 +96,7 @@ export class PackedRecords {
     return new PackedRecords({
       slab: this.slab,
       bounds: this.bounds,
-      timestamps: new Array<number>(this.count).fill(timestamp),
+      timestamps: new Float64Array(this.count).fill(timestamp),
       sizes: this.sizes,
       headers: this.headers,
     })

@@ -124,12 +124,16 @@ export function packMessages(
   }
   const byPartition = new Map<number, PackedRecords>()
   for (const [partition, plan] of plans) {
-    const slab = Buffer.allocUnsafe(plan.bytes)
     const indexes = plan.indexes
     const length = indexes.length
-    const bounds: number[] = new Array(length * 4)
-    const timestamps: number[] = new Array(length)
-    const sizes: number[] = new Array(length)
+    // One allocation per partition batch: timestamps, bounds, sizes, then the bytes.
+    const columnBytes = length * 8 + length * 4 * 4 + length * 8
+    const memory = Buffer.allocUnsafe(columnBytes + plan.bytes)
+    const base = memory.byteOffset
+    const timestamps = new Float64Array(memory.buffer, base, length)
+    const bounds = new Int32Array(memory.buffer, base + length * 8, length * 4)
+    const sizes = new Float64Array(memory.buffer, base + length * 24, length)
+    const slab = memory.subarray(columnBytes)
     let headers: (readonly Header[] | null)[] | null = null
     let position = 0
     for (let delta = 0; delta < length; delta++) {

@@ -108,9 +108,9 @@ describe('packMessages', () => {
 describe('PackedRecords', () => {
   const packed = new PackedRecords({
     slab: Buffer.from('k1v1v2'),
-    bounds: [0, 2, 2, 4, -1, -1, 4, 6, -1, -1, -1, -1],
-    timestamps: [30, 10, 50],
-    sizes: [25, 23, 21],
+    bounds: Int32Array.from([0, 2, 2, 4, -1, -1, 4, 6, -1, -1, -1, -1]),
+    timestamps: Float64Array.from([30, 10, 50]),
+    sizes: Float64Array.from([25, 23, 21]),
     headers: null,
   })
 
