@@ -20,21 +20,29 @@
  * 44      4     producerEpoch    i32
  * 48      4     baseSequence     i32
  * 52      1     flags            bit 0: transactional, bit 1: control,
- *                                bit 2: records in the binary layout (binary-records.ts)
+ *                                bit 2: records in the binary layout (binary-records.ts),
+ *                                bit 3: records in the packed layout (below)
  * 53      1     controlType      i8 (-1: not a control batch)
  * 54      4     recordCount      u32
  * 58      8     sizeBytes        f64 (the engine's byte count of the batch)
- * 66      …     records          binary layout when every key, value and header value is a Buffer
- *                                or null (the KafkaJS face); otherwise msgpack:
+ * 66      …     records          packed layout for packed batches without headers (what the
+ *                                KafkaJS face produces, common/packed-records.ts); else the binary
+ *                                layout when every key, value and header value is a Buffer or
+ *                                null; otherwise msgpack:
  *                                [[offsetDelta, timestamp, key, value, headers, sizeBytes], …]
  *                                with headers null or a flat [key, value, key, value, …] array
  * ```
+ *
+ * Packed layout, for n records (record i has offset delta i), little-endian:
+ * `f64 timestamps[n], f64 sizes[n], i32 bounds[4n], u32 slab length, slab bytes` — the columns
+ * as they are in memory, so encoding is a few copies and decoding one copy and a bounds check.
  */
 
 import { Packr, RESERVE_START_SPACE, RESET_BUFFER_MODE } from 'msgpackr'
 import { assert } from '../../common/assert.js'
 import { KafkaliteError } from '../../common/errors.js'
 import { MSGPACK_OPTIONS } from '../../common/msgpack-options.js'
+import { NULL_BYTES, PackedBatch, PackedRecords, packedOf } from '../../common/packed-records.js'
 import type { ControlType, Header, RecordBatch, StoredRecord } from '../../common/record.js'
 import { binaryRecordsBytes, readBinaryRecords, writeBinaryRecords } from './binary-records.js'
 import { allocateFrame, FRAME_HEADER_BYTES, sealFrame } from './frame.js'
@@ -45,6 +53,9 @@ export const BATCH_HEADER_BYTES = 66
 const FLAG_TRANSACTIONAL = 1
 const FLAG_CONTROL = 2
 const FLAG_BINARY_RECORDS = 4
+const FLAG_PACKED_RECORDS = 8
+/** Typed arrays use the platform's byte order; the packed layout is written only where that is little-endian. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
 
 /**
  * The file store's Packr: kafkalite's options (common/msgpack-options.ts), decoding Buffers as
@@ -72,6 +83,8 @@ export function newBatchHeader(): BatchHeader {
  * @throws KafkaliteError STORAGE_ERROR when a key, value or header value cannot be encoded
  */
 export function encodeBatchFrame(batch: RecordBatch): Buffer {
+  const packed = packedOf(batch)
+  if (packed !== null && packed.headers === null && LITTLE_ENDIAN) return encodePackedFrame(batch, packed)
   const records = batch.records
   for (let index = 0; index < records.length; index++) {
     const offsetDelta = (records[index] as StoredRecord).offsetDelta
@@ -85,7 +98,30 @@ export function encodeBatchFrame(batch: RecordBatch): Buffer {
   } else {
     frame = packRecordsAfterHeaders(batch)
   }
-  writeBatchHeader(frame, batch, binaryBytes >= 0)
+  writeBatchHeader(frame, batch, binaryBytes >= 0 ? FLAG_BINARY_RECORDS : 0, records.length)
+  sealFrame(frame)
+  return frame
+}
+
+/** The bytes of a typed array's elements. */
+function bytesOf(array: ArrayBufferView): Uint8Array {
+  return new Uint8Array(array.buffer, array.byteOffset, array.byteLength)
+}
+
+function encodePackedFrame(batch: RecordBatch, packed: PackedRecords): Buffer {
+  const count = packed.count
+  const slab = packed.slab
+  const frame = allocateFrame(BATCH_HEADER_BYTES + count * 32 + 4 + slab.length)
+  let position = FRAME_HEADER_BYTES + BATCH_HEADER_BYTES
+  frame.set(bytesOf(packed.timestamps.subarray(0, count)), position)
+  position += count * 8
+  frame.set(bytesOf(packed.sizes.subarray(0, count)), position)
+  position += count * 8
+  frame.set(bytesOf(packed.bounds.subarray(0, count * 4)), position)
+  position += count * 16
+  frame.writeUInt32LE(slab.length, position)
+  frame.set(slab, position + 4)
+  writeBatchHeader(frame, batch, FLAG_PACKED_RECORDS, count)
   sealFrame(frame)
   return frame
 }
@@ -124,7 +160,7 @@ function packRecordsAfterHeaders(batch: RecordBatch): Buffer {
   }
 }
 
-function writeBatchHeader(frame: Buffer, batch: RecordBatch, binaryRecords: boolean): void {
+function writeBatchHeader(frame: Buffer, batch: RecordBatch, layoutFlag: number, recordCount: number): void {
   const start = FRAME_HEADER_BYTES
   frame.writeDoubleLE(batch.baseOffset, start)
   frame.writeUInt32LE(batch.lastOffsetDelta, start + 8)
@@ -135,12 +171,10 @@ function writeBatchHeader(frame: Buffer, batch: RecordBatch, binaryRecords: bool
   frame.writeInt32LE(batch.producerEpoch, start + 44)
   frame.writeInt32LE(batch.baseSequence, start + 48)
   const flags =
-    (batch.isTransactional ? FLAG_TRANSACTIONAL : 0) |
-    (batch.isControl ? FLAG_CONTROL : 0) |
-    (binaryRecords ? FLAG_BINARY_RECORDS : 0)
+    (batch.isTransactional ? FLAG_TRANSACTIONAL : 0) | (batch.isControl ? FLAG_CONTROL : 0) | layoutFlag
   frame.writeUInt8(flags, start + 52)
   frame.writeInt8(batch.controlType ?? -1, start + 53)
-  frame.writeUInt32LE(batch.records.length, start + 54)
+  frame.writeUInt32LE(recordCount, start + 54)
   frame.writeDoubleLE(batch.sizeBytes, start + 58)
 }
 
@@ -166,6 +200,24 @@ export function decodeBatchFrame(buffer: Buffer, frameStart: number, frameBytes:
   const flags = buffer.readUInt8(start + 52)
   const controlType = buffer.readInt8(start + 53)
   const recordCount = buffer.readUInt32LE(start + 54)
+  const metadata = {
+    baseOffset,
+    lastOffsetDelta: buffer.readUInt32LE(start + 8),
+    firstTimestamp: buffer.readDoubleLE(start + 12),
+    maxTimestamp: buffer.readDoubleLE(start + 20),
+    appendTimeMs: buffer.readDoubleLE(start + 28),
+    producerId: buffer.readDoubleLE(start + 36),
+    producerEpoch: buffer.readInt32LE(start + 44),
+    baseSequence: buffer.readInt32LE(start + 48),
+    isTransactional: (flags & FLAG_TRANSACTIONAL) !== 0,
+    isControl: (flags & FLAG_CONTROL) !== 0,
+    controlType: controlType === -1 ? null : (controlType as ControlType),
+    sizeBytes: buffer.readDoubleLE(start + 58),
+  }
+  if ((flags & FLAG_PACKED_RECORDS) !== 0) {
+    const payload = buffer.subarray(start + BATCH_HEADER_BYTES, frameStart + frameBytes)
+    return new PackedBatch(metadata, readPacked(payload, recordCount, baseOffset))
+  }
   const recordBytes = Buffer.from(buffer.subarray(start + BATCH_HEADER_BYTES, frameStart + frameBytes))
   const records =
     (flags & FLAG_BINARY_RECORDS) !== 0
@@ -186,6 +238,35 @@ export function decodeBatchFrame(buffer: Buffer, frameStart: number, frameBytes:
     records,
     sizeBytes: buffer.readDoubleLE(start + 58),
   }
+}
+
+/** Packed records from a payload: one aligned copy, views for the columns, every bound checked. */
+function readPacked(payload: Buffer, count: number, baseOffset: number): PackedRecords {
+  if (!LITTLE_ENDIAN) throw corruptBatch(baseOffset, 'its packed records need a little-endian machine')
+  const columnBytes = count * 32
+  if (count === 0 || payload.length < columnBytes + 4)
+    throw corruptBatch(baseOffset, 'its packed records are truncated')
+  const slabLength = payload.readUInt32LE(columnBytes)
+  if (payload.length !== columnBytes + 4 + slabLength)
+    throw corruptBatch(baseOffset, 'its packed records have the wrong length')
+  const memory = Buffer.allocUnsafe(columnBytes + slabLength)
+  memory.set(payload.subarray(0, columnBytes), 0)
+  memory.set(payload.subarray(columnBytes + 4), columnBytes)
+  const base = memory.byteOffset
+  const timestamps = new Float64Array(memory.buffer, base, count)
+  const sizes = new Float64Array(memory.buffer, base + count * 8, count)
+  const bounds = new Int32Array(memory.buffer, base + count * 16, count * 4)
+  for (let index = 0; index < count * 4; index += 2) {
+    const from = bounds[index] as number
+    const to = bounds[index + 1] as number
+    const valid = from === NULL_BYTES ? to === NULL_BYTES : from >= 0 && from <= to && to <= slabLength
+    if (!valid) throw corruptBatch(baseOffset, 'a packed record lies outside its bytes')
+  }
+  for (let index = 0; index < count; index++) {
+    if (!Number.isFinite(timestamps[index]) || !Number.isFinite(sizes[index]))
+      throw corruptBatch(baseOffset, 'a packed record field is not a number')
+  }
+  return new PackedRecords({ slab: memory.subarray(columnBytes), bounds, timestamps, sizes, headers: null })
 }
 
 function readBinary(recordBytes: Buffer, recordCount: number, baseOffset: number): StoredRecord[] {

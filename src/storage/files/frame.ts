@@ -1,7 +1,7 @@
 /**
  * Frames: how every byte the file store writes is delimited and checked.
  *
- * ## Format (version 1)
+ * ## Format (versions 1 and 2)
  *
  * Every file the store writes is a sequence of frames (segment files) or exactly one frame (index,
  * topic metadata, partition checkpoint and lock files). All integers are little-endian.
@@ -11,7 +11,7 @@
  * 0       4       length    u32: bytes of payload (the header is not counted)
  * 4       4       crc32     u32: CRC-32 (IEEE 802.3, as zlib.crc32 computes it) of bytes
  *                           8 .. 10 + length, that is of version and payload together
- * 8       2       version   u16: format version of the payload; 1 for every kind of file today
+ * 8       2       version   u16: format version of the payload (see below)
  * 10      length  payload   what the file kind defines (codec.ts for batches, index-file.ts,
  *                           topic-metadata.ts, partition-checkpoint.ts, directory-lock.ts)
  * ```
@@ -21,6 +21,12 @@
  * Readers never return the payload of an invalid frame. In a segment file, the first invalid frame
  * ends what recovery keeps of the active segment (a torn or corrupt tail is truncated there); in a
  * closed segment it is reported to the reader as `CORRUPT_MESSAGE`.
+ *
+ * ## Versions
+ *
+ * - 1: the first format.
+ * - 2: batches may use the packed-records layout (flag bit 3, codec.ts); every other payload is as
+ *   in version 1.
  *
  * ## Changing the format
  *
@@ -44,10 +50,10 @@ import { FILE_STORAGE_LIMITS } from './limits.js'
 export const FRAME_HEADER_BYTES = 10
 
 /** The payload format version this build writes. */
-export const FRAME_VERSION = 1
+export const FRAME_VERSION = 2
 
 /** The newest payload format version this build reads. */
-export const FRAME_VERSION_MAX = 1
+export const FRAME_VERSION_MAX = 2
 
 /** Why a frame could not be read (negative, so that results ≥ 0 can be frame sizes). */
 export const FrameStatus = {

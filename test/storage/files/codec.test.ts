@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { isKafkaliteError } from '../../../src/common/errors.js'
+import { PackedBatch, type PackedRecords, packedOf } from '../../../src/common/packed-records.js'
+import type { RecordBatch } from '../../../src/common/record.js'
+import { packMessages } from '../../../src/kafkajs/pack.js'
 import { BATCH_HEADER_BYTES, decodeBatchFrame, encodeBatchFrame } from '../../../src/storage/files/codec.js'
 import { FRAME_HEADER_BYTES, inspectFrame, sealFrame } from '../../../src/storage/files/frame.js'
 import { testBatch } from '../storage-contract.js'
@@ -43,5 +46,100 @@ describe('batch codec', () => {
     }
     expect(isKafkaliteError(caught, 'CORRUPT_MESSAGE')).toBe(true)
     expect(damaged.length).toBeGreaterThan(FRAME_HEADER_BYTES + BATCH_HEADER_BYTES)
+  })
+})
+
+function packedBatch(baseOffset: number, messages: Parameters<typeof packMessages>[0]): PackedBatch {
+  const packed = packMessages(messages, () => 0, 1_700_000_000_000).get(0) as PackedRecords
+  return new PackedBatch(
+    {
+      baseOffset,
+      lastOffsetDelta: packed.count - 1,
+      firstTimestamp: packed.firstTimestamp,
+      maxTimestamp: packed.maxTimestamp,
+      appendTimeMs: 5,
+      producerId: 7,
+      producerEpoch: 1,
+      baseSequence: 3,
+      isTransactional: true,
+      isControl: false,
+      controlType: null,
+      sizeBytes: packed.sizeBytes + 61,
+    },
+    packed,
+  )
+}
+
+const plain = (batch: RecordBatch) => ({ ...batch, records: batch.records.map((record) => ({ ...record })) })
+
+describe('packed batches', () => {
+  const batch = packedBatch(40, [
+    { key: 'a', value: 'first', timestamp: '1000' },
+    { key: null, value: null },
+    { key: Buffer.from([0, 1, 2]), value: Buffer.alloc(0), timestamp: '1700000000005' },
+    { key: 'ключ', value: 'x'.repeat(300) },
+  ])
+
+  it('are written in the packed layout (frame version 2) and read back as packed batches with equal records', () => {
+    const frame = encodeBatchFrame(batch)
+    expect((frame[FLAGS] as number) & 8).toBe(8)
+    expect(frame.readUInt16LE(8)).toBe(2)
+    const decoded = decodeBatchFrame(frame, 0, frame.length)
+    expect(packedOf(decoded)).not.toBeNull()
+    expect(plain(decoded)).toEqual(plain(batch))
+  })
+
+  it('decode into bytes of their own: changing the frame afterwards changes nothing read', () => {
+    const frame = encodeBatchFrame(batch)
+    const decoded = decodeBatchFrame(frame, 0, frame.length)
+    frame.fill(0)
+    expect(String(decoded.records[0]?.value)).toBe('first')
+  })
+
+  it('with headers fall back to the binary layout, records equal', () => {
+    const withHeaders = packedBatch(0, [{ key: 'k', value: 'v', headers: { h: 'x' } }])
+    const frame = encodeBatchFrame(withHeaders)
+    expect((frame[FLAGS] as number) & 12).toBe(4)
+    expect(plain(decodeBatchFrame(frame, 0, frame.length))).toEqual(plain(withHeaders))
+  })
+
+  const corrupt = (damage: (frame: Buffer, payload: number) => Buffer): unknown => {
+    const frame = Buffer.from(encodeBatchFrame(batch))
+    const damaged = damage(frame, FRAME_HEADER_BYTES + BATCH_HEADER_BYTES)
+    sealFrame(damaged, 2)
+    try {
+      decodeBatchFrame(damaged, 0, damaged.length)
+    } catch (error) {
+      return error
+    }
+    return null
+  }
+
+  it.each([
+    [
+      'a bound past the slab',
+      (frame: Buffer, payload: number) => (frame.writeInt32LE(1_000_000, payload + 4 * 16 + 4), frame),
+    ],
+    [
+      'a negative bound',
+      (frame: Buffer, payload: number) => (frame.writeInt32LE(-7, payload + 4 * 16), frame),
+    ],
+    [
+      'an end before its start',
+      (frame: Buffer, payload: number) => (
+        frame.writeInt32LE(0, payload + 4 * 16 + 4), frame.writeInt32LE(2, payload + 4 * 16), frame
+      ),
+    ],
+    [
+      'a slab length that disagrees',
+      (frame: Buffer, payload: number) => (frame.writeUInt32LE(3, payload + 4 * 32), frame),
+    ],
+    ['a truncated payload', (frame: Buffer) => frame.subarray(0, frame.length - 5)],
+    [
+      'a NaN timestamp',
+      (frame: Buffer, payload: number) => (frame.writeDoubleLE(Number.NaN, payload), frame),
+    ],
+  ])('that pass the CRC with %s are CORRUPT_MESSAGE, never data', (_what, damage) => {
+    expect(isKafkaliteError(corrupt(damage), 'CORRUPT_MESSAGE')).toBe(true)
   })
 })
