@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { isKafkaliteError, type KafkaliteError } from '../../../src/common/errors.js'
 import type { RecordBatch } from '../../../src/common/record.js'
 import { formatLock } from '../../../src/storage/files/directory-lock.js'
-import { encodeFrame } from '../../../src/storage/files/frame.js'
+import { encodeFrame, FRAME_VERSION_MAX } from '../../../src/storage/files/frame.js'
 import type { FileStorage, FileStorageOptions } from '../../../src/storage/files/index.js'
 import type { PartitionStore, StoredTopic } from '../../../src/storage/storage.js'
 import { MemoryFileSystem } from '../../../src/testing/memory-file-system.js'
@@ -172,7 +172,7 @@ describe('recovery of the active segment', () => {
     await first.storage.flush()
     const crashed = fileSystem.afterCrash()
     const log = crashed.readFile(segment(0))
-    crashed.writeFile(segment(0), Buffer.concat([log, encodeFrame(Buffer.alloc(80), 2)]))
+    crashed.writeFile(segment(0), Buffer.concat([log, encodeFrame(Buffer.alloc(80), FRAME_VERSION_MAX + 1)]))
     const error = caught(() => openMemory(crashed))
     expect(error.code).toBe('STORAGE_ERROR')
     expect(error.message).toContain('newer kafkalite')
