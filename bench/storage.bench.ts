@@ -3,7 +3,8 @@
  *
  * - floor A: fs.writeSync of 64 KiB chunks, no fsync (page cache);
  * - floor B: the same with an fsync every 1 MiB; and p50/p99 of one 4 KiB write + fsync;
- * - sustained append of 200-byte Buffer values in batches of 100, with fsync never / interval
+ * - sustained append of 200-byte Buffer values in batches of 100 (packed, as the KafkaJS producer
+ *   hands them to the engine; one line with record objects for comparison), with fsync never / interval
  *   (100 ms) / always, 1 and 8 producers. A producer either awaits every ack (append, await
  *   flush()) or pipelines (keeps up to 256 unacknowledged batches, awaiting the oldest ack when
  *   the window is full); 'interval' can only be fast when pipelined, since an ack waits for the
@@ -37,7 +38,9 @@ import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Packr } from 'msgpackr'
+import { PackedBatch, PackedRecords } from '../src/common/packed-records.js'
 import type { RecordBatch, StoredRecord } from '../src/common/record.js'
+import { packMessages } from '../src/kafkajs/pack.js'
 import { type FsyncPolicy, fileStorage, type StorageLogger } from '../src/storage/files/index.js'
 import type { PartitionStore } from '../src/storage/storage.js'
 
@@ -80,7 +83,19 @@ function median(values: readonly number[]): number {
   )
 }
 
-/** One batch's records, built once and shared by every batch appended (records are immutable). */
+/**
+ * One batch's 200-byte Buffer values as the KafkaJS producer hands them to the engine (packed:
+ * common/packed-records.ts), built once and shared by every batch appended (records are immutable).
+ */
+function packedRecords(): PackedRecords {
+  const messages = Array.from({ length: RECORDS_PER_BATCH }, (_, delta) => ({
+    key: null,
+    value: Buffer.alloc(VALUE_BYTES, delta),
+  }))
+  return packMessages(messages, () => 0, Date.now()).get(0) as PackedRecords
+}
+
+/** The same records as objects (what the engine kept before packing, and what other faces store). */
 function bufferRecords(): StoredRecord[] {
   const records: StoredRecord[] = []
   for (let delta = 0; delta < RECORDS_PER_BATCH; delta++) {
@@ -126,8 +141,27 @@ function typedRecords(): StoredRecord[] {
   return records
 }
 
-function batchAt(baseOffset: number, records: readonly StoredRecord[]): RecordBatch {
+function batchAt(baseOffset: number, records: readonly StoredRecord[] | PackedRecords): RecordBatch {
   const now = Date.now()
+  if (records instanceof PackedRecords) {
+    return new PackedBatch(
+      {
+        baseOffset,
+        lastOffsetDelta: records.count - 1,
+        firstTimestamp: now,
+        maxTimestamp: now,
+        appendTimeMs: now,
+        producerId: -1,
+        producerEpoch: -1,
+        baseSequence: -1,
+        isTransactional: false,
+        isControl: false,
+        controlType: null,
+        sizeBytes: records.sizeBytes,
+      },
+      records,
+    )
+  }
   return {
     baseOffset,
     lastOffsetDelta: records.length - 1,
@@ -199,7 +233,7 @@ interface AppendVariant {
   readonly partitions: number
   readonly pipelined: boolean
   readonly batches: number
-  readonly records: () => StoredRecord[]
+  readonly records: () => StoredRecord[] | PackedRecords
 }
 
 interface AppendResult {
@@ -254,7 +288,7 @@ async function runAppend(variant: AppendVariant): Promise<AppendResult> {
 
 function appendVariants(): AppendVariant[] {
   const variants: AppendVariant[] = []
-  const buffers = { records: bufferRecords, partitions: 1 }
+  const buffers = { records: packedRecords, partitions: 1 }
   for (const pipelined of [false, true]) {
     for (const producers of [1, 8]) {
       const mode = `${producers} producer${producers > 1 ? 's' : ''}, ${pipelined ? 'pipelined' : 'await each ack'}`
@@ -292,6 +326,15 @@ function appendVariants(): AppendVariant[] {
     partitions: 8,
     pipelined: false,
     batches: 8000,
+  })
+  variants.push({
+    records: bufferRecords,
+    partitions: 1,
+    name: 'never    1 producer, pipelined, record objects',
+    fsync: 'never',
+    producers: 1,
+    pipelined: true,
+    batches: 4000,
   })
   variants.push({
     records: typedRecords,
@@ -402,7 +445,7 @@ function readBackHere(directory: string): ReadBack {
   for (let reads = 0; reads < 10_000_000; reads++) {
     const batches = partition.read(offset, 1024 * 1024)
     if (batches.length === 0) break
-    for (const batch of batches) records += batch.records.length
+    for (const batch of batches) records += batch.lastOffsetDelta + 1
     const last = batches[batches.length - 1] as RecordBatch
     offset = last.baseOffset + last.lastOffsetDelta + 1
     if (reads % 16 === 0) rssPeak = Math.max(rssPeak, process.memoryUsage().rss)

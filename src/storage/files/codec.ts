@@ -78,8 +78,8 @@ export function newBatchHeader(): BatchHeader {
 }
 
 /**
- * Encodes a batch as a complete, sealed frame. The frame of a msgpack-encoded batch lives in the
- * Packr's own reusable buffer (no copy): it is valid until the next call, so write it at once.
+ * Encodes a batch as a complete, sealed frame. The frame of a msgpack-encoded or packed batch
+ * lives in a reusable buffer (no copy): it is valid until the next call, so write it at once.
  * @throws KafkaliteError STORAGE_ERROR when a key, value or header value cannot be encoded
  */
 export function encodeBatchFrame(batch: RecordBatch): Buffer {
@@ -108,10 +108,15 @@ function bytesOf(array: ArrayBufferView): Uint8Array {
   return new Uint8Array(array.buffer, array.byteOffset, array.byteLength)
 }
 
+/** Where packed frames are built: reused, as the Packr's buffer is for msgpack frames. */
+let packedFrames = Buffer.allocUnsafeSlow(1 << 16)
+
 function encodePackedFrame(batch: RecordBatch, packed: PackedRecords): Buffer {
   const count = packed.count
   const slab = packed.slab
-  const frame = allocateFrame(BATCH_HEADER_BYTES + count * 32 + 4 + slab.length)
+  const frameBytes = FRAME_HEADER_BYTES + BATCH_HEADER_BYTES + count * 32 + 4 + slab.length
+  if (packedFrames.length < frameBytes) packedFrames = Buffer.allocUnsafeSlow(frameBytes * 2)
+  const frame = packedFrames.subarray(0, frameBytes)
   let position = FRAME_HEADER_BYTES + BATCH_HEADER_BYTES
   frame.set(bytesOf(packed.timestamps.subarray(0, count)), position)
   position += count * 8
