@@ -201,7 +201,11 @@ if (process.env.ONLY !== undefined) {
     times.push(performance.now() - t)
   }
   const sorted = [...times].sort((a, b) => a - b)
-  console.log(times.map((time) => time.toFixed(0)).join(' '), 'median', sorted[sorted.length >> 1]?.toFixed(0))
+  console.log(
+    times.map((time) => time.toFixed(0)).join(' '),
+    'median',
+    sorted[sorted.length >> 1]?.toFixed(0),
+  )
   process.exit(0)
 }
 printEnvironment()
