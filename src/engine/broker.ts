@@ -508,6 +508,7 @@ export class Broker {
         if (waiters !== null) for (const wake of waiters) wake()
       }
     }
+    this.waiters.close()
     this.events.emit('closed', undefined)
     await this.storage.close()
   }

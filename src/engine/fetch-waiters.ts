@@ -85,6 +85,24 @@ export class FetchWaiters {
     })
   }
 
+  /**
+   * Times out every parked reader and drops the queues and the timer (the broker is closing), so
+   * nothing here keeps the broker's logs alive.
+   */
+  close(): void {
+    if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer)
+    this.#timer = undefined
+    this.#timerAtMs = Number.POSITIVE_INFINITY
+    const queues = [...this.#queues.values()]
+    this.#queues.clear()
+    for (const queue of queues) {
+      for (let index = queue.head; index < queue.readers.length; index++) {
+        const reader = queue.readers[index] as ParkedReader
+        if (!reader.done) reader.finish('timeout')
+      }
+    }
+  }
+
   /** A reader finished; one woken before its deadline stays in its queue until skipped or compacted. */
   readonly #finished = (reader: ParkedReader, expired: boolean): void => {
     this.#count--

@@ -112,6 +112,13 @@ export class Kafka {
     }
     let connected = 0
     let timer: ReturnType<typeof setInterval> | undefined
+    let stopOnClose: (() => void) | null = null
+    const stopKeepAlive = (): void => {
+      if (timer !== undefined) globalThis.clearInterval(timer)
+      timer = undefined
+      stopOnClose?.()
+      stopOnClose = null
+    }
     this.#context = {
       broker: resolve,
       ready,
@@ -126,14 +133,19 @@ export class Kafka {
       keepAlive: {
         acquire() {
           connected++
-          if (timer === undefined) timer = globalThis.setInterval(() => {}, 2 ** 30)
+          if (timer !== undefined) return
+          timer = globalThis.setInterval(keepAliveTick, 2 ** 30)
+          // A closed broker holds no connection open: the process may exit, as it may when a
+          // real broker goes away under connected clients.
+          stopOnClose =
+            broker?.events.on('closed', () => {
+              connected = 0
+              stopKeepAlive()
+            }) ?? null
         },
         release() {
           connected = Math.max(0, connected - 1)
-          if (connected === 0 && timer !== undefined) {
-            globalThis.clearInterval(timer)
-            timer = undefined
-          }
+          if (connected === 0) stopKeepAlive()
         },
       },
       seedBroker: () => seedBroker,
@@ -164,6 +176,12 @@ export class Kafka {
     return this.#context.rootLogger
   }
 }
+
+/**
+ * What the keep-alive interval runs: nothing. Declared here, not as a closure in the constructor,
+ * so that the timer does not retain the client's scope (and through it the broker and its log).
+ */
+function keepAliveTick(): void {}
 
 function unwrapConfig(config: KafkaliteConfig): KafkaConfig & KafkaliteOptions {
   if (config === null || typeof config !== 'object') {

@@ -22,6 +22,20 @@ afterEach(() => {
 })
 
 describe('FetchWaiters', () => {
+  it('close() times out every parked reader and holds no timer or reader afterwards', async () => {
+    const clock = new ManualClock()
+    const waiters = new FetchWaiters(clock)
+    const log = partitionLog()
+    const first = waiters.wait([{ log, offset: 0, readCommitted: false }], 1000)
+    const second = waiters.wait([{ log, offset: 0, readCommitted: false }], 5000)
+    expect(waiters.size).toBe(2)
+    waiters.close()
+    await expect(first).resolves.toBe('timeout')
+    await expect(second).resolves.toBe('timeout')
+    expect(waiters.size).toBe(0)
+    expect(clock.pendingTimers).toBe(0)
+  })
+
   it('resolves data at once when the log already has data past the offset, without parking', async () => {
     const clock = new ManualClock()
     const waiters = new FetchWaiters(clock)

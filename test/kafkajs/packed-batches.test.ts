@@ -185,3 +185,25 @@ describe('packed batches in the engine', () => {
     expect(after.map((record) => record.timestamp).sort()).toEqual([1000, 2000, 3000])
   })
 })
+
+describe('process lifetime', () => {
+  const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length
+
+  it('a connected client holds the process open like a socket, until it disconnects or its broker closes', async () => {
+    const before = timers()
+    const test = createTestBroker()
+    const kafka = kafkaOn(test)
+    const producer = kafka.producer()
+    await producer.connect()
+    expect(timers()).toBeGreaterThan(before)
+    await test.close()
+    expect(timers()).toBe(before)
+    const other = createTestBroker()
+    cleanups.push(() => other.close())
+    const admin = kafkaOn(other).admin()
+    await admin.connect()
+    expect(timers()).toBeGreaterThan(before)
+    await admin.disconnect()
+    expect(timers()).toBe(before)
+  })
+})

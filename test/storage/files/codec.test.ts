@@ -115,30 +115,31 @@ describe('packed batches', () => {
     return null
   }
 
+  /** A damage that writes `write(frame, payloadStart)` in place. */
+  const writing =
+    (write: (frame: Buffer, payload: number) => void) =>
+    (frame: Buffer, payload: number): Buffer => {
+      write(frame, payload)
+      return frame
+    }
+  const bounds = 4 * 16
+
   it.each([
     [
       'a bound past the slab',
-      (frame: Buffer, payload: number) => (frame.writeInt32LE(1_000_000, payload + 4 * 16 + 4), frame),
+      writing((frame, payload) => frame.writeInt32LE(1_000_000, payload + bounds + 4)),
     ],
-    [
-      'a negative bound',
-      (frame: Buffer, payload: number) => (frame.writeInt32LE(-7, payload + 4 * 16), frame),
-    ],
+    ['a negative bound', writing((frame, payload) => frame.writeInt32LE(-7, payload + bounds))],
     [
       'an end before its start',
-      (frame: Buffer, payload: number) => (
-        frame.writeInt32LE(0, payload + 4 * 16 + 4), frame.writeInt32LE(2, payload + 4 * 16), frame
-      ),
+      writing((frame, payload) => {
+        frame.writeInt32LE(2, payload + bounds)
+        frame.writeInt32LE(0, payload + bounds + 4)
+      }),
     ],
-    [
-      'a slab length that disagrees',
-      (frame: Buffer, payload: number) => (frame.writeUInt32LE(3, payload + 4 * 32), frame),
-    ],
+    ['a slab length that disagrees', writing((frame, payload) => frame.writeUInt32LE(3, payload + 4 * 32))],
     ['a truncated payload', (frame: Buffer) => frame.subarray(0, frame.length - 5)],
-    [
-      'a NaN timestamp',
-      (frame: Buffer, payload: number) => (frame.writeDoubleLE(Number.NaN, payload), frame),
-    ],
+    ['a NaN timestamp', writing((frame, payload) => frame.writeDoubleLE(Number.NaN, payload))],
   ])('that pass the CRC with %s are CORRUPT_MESSAGE, never data', (_what, damage) => {
     expect(isKafkaliteError(corrupt(damage), 'CORRUPT_MESSAGE')).toBe(true)
   })
