@@ -810,7 +810,7 @@ export class GroupConsumer<Message, Batch extends BatchView<Message>> {
     if (concurrency === 1 || batches.length === 1) {
       for (const batch of batches) {
         if (!this.running || this.#rejoinNeeded) return
-        await this.#handleBatch(this.#toBatch(batch))
+        await this.#handleBatch(batch)
       }
       return
     }
@@ -820,7 +820,7 @@ export class GroupConsumer<Message, Batch extends BatchView<Message>> {
       while (next < batches.length && this.running && !this.#rejoinNeeded && errors.length === 0) {
         const batch = batches[next++]!
         try {
-          await this.#handleBatch(this.#toBatch(batch))
+          await this.#handleBatch(batch)
         } catch (error) {
           errors.push(error)
         }
@@ -830,17 +830,23 @@ export class GroupConsumer<Message, Batch extends BatchView<Message>> {
     if (errors.length > 0) throw errors[0]
   }
 
-  async #handleBatch(batch: Batch): Promise<void> {
+  async #handleBatch(fetched: FetchedPartition): Promise<void> {
     this.#busy++
     try {
-      await this.#handleBatchNow(batch)
+      // The batch is not held across the end-of-batch commit and heartbeat: its messages are
+      // garbage as soon as its handler is done, before the awaits below let other work run.
+      if (await this.#handleBatchNow(this.#toBatch(fetched))) {
+        await this.autoCommitOffsets()
+        await this.heartbeat()
+      }
     } finally {
       this.#busy--
       this.#broker.consumers.notify()
     }
   }
 
-  async #handleBatchNow(batch: Batch): Promise<void> {
+  /** Handles a batch; returns whether the end-of-batch commit and heartbeat are still to do. */
+  async #handleBatchNow(batch: Batch): Promise<boolean> {
     const options = this.#options
     const startedMs = this.#broker.clock.now()
     const payload = () => ({
@@ -862,9 +868,9 @@ export class GroupConsumer<Message, Batch extends BatchView<Message>> {
         duration: this.#broker.clock.now() - startedMs,
       }))
       await this.heartbeat()
-      return
+      return false
     }
-    if (batch.isEmpty()) return
+    if (batch.isEmpty()) return false
     options.instrumentation.emitLazy('consumer.start_batch_process', payload)
     if (options.run.eachMessage) await this.#processEachMessage(batch)
     else if (options.run.eachBatch) await this.#processEachBatch(batch)
@@ -872,8 +878,7 @@ export class GroupConsumer<Message, Batch extends BatchView<Message>> {
       ...payload(),
       duration: this.#broker.clock.now() - startedMs,
     }))
-    await this.autoCommitOffsets()
-    await this.heartbeat()
+    return true
   }
 
   #pauseFor(topic: string, partition: number): () => () => void {
