@@ -195,6 +195,7 @@ if (process.env.ONLY !== undefined) {
   }[process.env.ONLY as 'engine']
   // REPEAT=n runs it n times in this process and prints each time and the median (for profiling and A/B runs).
   const times: number[] = []
+  if (process.env.GC_FIRST) globalThis.gc?.()
   for (let round = 0; round < Number(process.env.REPEAT ?? 1); round++) {
     const t = performance.now()
     await fn()
