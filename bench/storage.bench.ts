@@ -41,7 +41,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Packr } from 'msgpackr'
 import { PackedBatch, PackedRecords } from '../src/common/packed-records.js'
-import type { RecordBatch, StoredRecord } from '../src/common/record.js'
+import { type BatchMetadata, type RecordBatch, recordBatch, type StoredRecord } from '../src/common/record.js'
 import { packMessages } from '../src/kafkajs/pack.js'
 import { type FsyncPolicy, fileStorage, type StorageLogger } from '../src/storage/files/index.js'
 import type { PartitionStore } from '../src/storage/storage.js'
@@ -145,28 +145,10 @@ function typedRecords(): StoredRecord[] {
 
 function batchAt(baseOffset: number, records: readonly StoredRecord[] | PackedRecords): RecordBatch {
   const now = Date.now()
-  if (records instanceof PackedRecords) {
-    return new PackedBatch(
-      {
-        baseOffset,
-        lastOffsetDelta: records.count - 1,
-        firstTimestamp: now,
-        maxTimestamp: now,
-        appendTimeMs: now,
-        producerId: -1,
-        producerEpoch: -1,
-        baseSequence: -1,
-        isTransactional: false,
-        isControl: false,
-        controlType: null,
-        sizeBytes: records.sizeBytes,
-      },
-      records,
-    )
-  }
-  return {
+  const packed = records instanceof PackedRecords
+  const metadata: BatchMetadata = {
     baseOffset,
-    lastOffsetDelta: records.length - 1,
+    lastOffsetDelta: (packed ? records.count : records.length) - 1,
     firstTimestamp: now,
     maxTimestamp: now,
     appendTimeMs: now,
@@ -176,9 +158,9 @@ function batchAt(baseOffset: number, records: readonly StoredRecord[] | PackedRe
     isTransactional: false,
     isControl: false,
     controlType: null,
-    records,
-    sizeBytes: records.length * (records[0] as StoredRecord).sizeBytes,
+    sizeBytes: packed ? records.sizeBytes : records.length * (records[0] as StoredRecord).sizeBytes,
   }
+  return packed ? new PackedBatch(metadata, records) : recordBatch(metadata, records)
 }
 
 /** Waits for the kernel to write back every dirty page, so no variant pays for the one before (untimed). */

@@ -12,7 +12,7 @@
  * {@link PackedBatch.records} build them on demand (views of the slab, fresh objects each time).
  * Code on a hot path reads the columns instead. Nothing here is written after construction.
  */
-import type { ControlType, Header, RecordBatch, StoredRecord } from './record.js'
+import type { BatchMetadata, ControlType, Header, RecordBatch, StoredRecord } from './record.js'
 
 /** No bytes: the start of a null key or value. */
 export const NULL_BYTES = -1
@@ -137,9 +137,6 @@ export class PackedBatchInput {
     return this.packed.toRecords()
   }
 }
-
-/** The metadata fields of a stored batch. */
-export type BatchMetadata = Omit<RecordBatch, 'records'>
 
 /**
  * A stored batch whose records are packed. `records` builds objects on each read (for code off

@@ -50,6 +50,31 @@ export interface RecordBatch {
   readonly sizeBytes: number
 }
 
+/** The metadata fields of a stored batch. */
+export type BatchMetadata = Omit<RecordBatch, 'records'>
+
+/**
+ * A batch of record objects with `metadata`. Every field spelled out: on Node 20 a spread
+ * followed by more properties costs about a microsecond.
+ */
+export function recordBatch(metadata: BatchMetadata, records: readonly StoredRecord[]): RecordBatch {
+  return {
+    baseOffset: metadata.baseOffset,
+    lastOffsetDelta: metadata.lastOffsetDelta,
+    firstTimestamp: metadata.firstTimestamp,
+    maxTimestamp: metadata.maxTimestamp,
+    appendTimeMs: metadata.appendTimeMs,
+    producerId: metadata.producerId,
+    producerEpoch: metadata.producerEpoch,
+    baseSequence: metadata.baseSequence,
+    isTransactional: metadata.isTransactional,
+    isControl: metadata.isControl,
+    controlType: metadata.controlType,
+    records,
+    sizeBytes: metadata.sizeBytes,
+  }
+}
+
 /** What a producer hands the engine for one partition. */
 export interface BatchInput {
   readonly records: readonly StoredRecord[]

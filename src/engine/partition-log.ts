@@ -9,6 +9,7 @@ import {
   type ControlType,
   NO_PRODUCER_ID,
   type RecordBatch,
+  recordBatch,
   type StoredRecord,
 } from '../common/record.js'
 import type { PartitionStore, SegmentInfo } from '../storage/storage.js'
@@ -340,22 +341,7 @@ export class PartitionLog {
       const packedRecords = packed as PackedRecords
       batch = new PackedBatch(metadata, logAppendTime ? packedRecords.withTimestamp(nowMs) : packedRecords)
     } else {
-      // Spelled out: a spread followed by more properties costs about a microsecond on Node 20.
-      batch = {
-        baseOffset,
-        lastOffsetDelta,
-        firstTimestamp,
-        maxTimestamp,
-        appendTimeMs: nowMs,
-        producerId: metadata.producerId,
-        producerEpoch: metadata.producerEpoch,
-        baseSequence: metadata.baseSequence,
-        isTransactional: metadata.isTransactional,
-        isControl: false,
-        controlType: null,
-        records: logAppendTime ? withTimestamp(records, nowMs) : records,
-        sizeBytes,
-      }
+      batch = recordBatch(metadata, logAppendTime ? withTimestamp(records, nowMs) : records)
     }
     this.#appendBatch(batch, nowMs)
     this.#recordSequence(batch)

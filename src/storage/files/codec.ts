@@ -43,7 +43,13 @@ import { assert } from '../../common/assert.js'
 import { KafkaliteError } from '../../common/errors.js'
 import { MSGPACK_OPTIONS } from '../../common/msgpack-options.js'
 import { NULL_BYTES, PackedBatch, PackedRecords, packedOf } from '../../common/packed-records.js'
-import type { ControlType, Header, RecordBatch, StoredRecord } from '../../common/record.js'
+import {
+  type ControlType,
+  type Header,
+  type RecordBatch,
+  recordBatch,
+  type StoredRecord,
+} from '../../common/record.js'
 import { binaryRecordsBytes, readBinaryRecords, writeBinaryRecords } from './binary-records.js'
 import { allocateFrame, FRAME_HEADER_BYTES, sealFrame } from './frame.js'
 
@@ -228,21 +234,7 @@ export function decodeBatchFrame(buffer: Buffer, frameStart: number, frameBytes:
     (flags & FLAG_BINARY_RECORDS) !== 0
       ? readBinary(recordBytes, recordCount, baseOffset)
       : unpackRecords(recordBytes, recordCount, baseOffset)
-  return {
-    baseOffset,
-    lastOffsetDelta: buffer.readUInt32LE(start + 8),
-    firstTimestamp: buffer.readDoubleLE(start + 12),
-    maxTimestamp: buffer.readDoubleLE(start + 20),
-    appendTimeMs: buffer.readDoubleLE(start + 28),
-    producerId: buffer.readDoubleLE(start + 36),
-    producerEpoch: buffer.readInt32LE(start + 44),
-    baseSequence: buffer.readInt32LE(start + 48),
-    isTransactional: (flags & FLAG_TRANSACTIONAL) !== 0,
-    isControl: (flags & FLAG_CONTROL) !== 0,
-    controlType: controlType === -1 ? null : (controlType as ControlType),
-    records,
-    sizeBytes: buffer.readDoubleLE(start + 58),
-  }
+  return recordBatch(metadata, records)
 }
 
 /** Packed records from a payload: one aligned copy, views for the columns, every bound checked. */
