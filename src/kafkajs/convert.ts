@@ -195,7 +195,7 @@ export function appendKafkaMessages(
       offset: String(batch.baseOffset + index),
       key: keyStart === NULL_BYTES ? null : bytes.subarray(keyStart, bounds[at + 1]),
       value: valueStart === NULL_BYTES ? null : bytes.subarray(valueStart, bounds[at + 3]),
-      headers: toKafkaJSHeaders(headers === null ? null : (headers[index] ?? null)),
+      headers: headers === null ? {} : toKafkaJSHeaders(headers[index] ?? null),
       isControlRecord: false,
       batchContext: context,
     } as unknown as KafkaMessage)

@@ -97,15 +97,18 @@ export function packMessages(
   for (let index = 0; index < count; index++) {
     const message = messages[index] as Message
     const key = normalize(message.key)
-    const keyLength = encodedLength(key)
+    let keyLength: number
     let partition: number
     if (key === null) {
+      keyLength = NULL_BYTES
       partition = choose(message, null, 0, 0)
     } else if (typeof key !== 'string') {
+      keyLength = key.length
       partition = choose(message, key, 0, keyLength)
     } else {
-      if (scratch.length < keyLength) scratch = Buffer.allocUnsafeSlow(keyLength * 2)
-      writeText(scratch, 0, key)
+      // Encoded once here for hashing; its length comes with it (UTF-8 is at most 3 bytes a unit).
+      if (scratch.length < key.length * 3) scratch = Buffer.allocUnsafeSlow(key.length * 6)
+      keyLength = writeText(scratch, 0, key)
       partition = choose(message, scratch, 0, keyLength)
     }
     const value = normalize(message.value)
