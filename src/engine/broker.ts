@@ -609,7 +609,14 @@ function hasDeliverable(log: PartitionLog, from: number, end: number, readCommit
   let offset = Math.max(from, log.logStartOffset)
   const isolation = readCommitted ? IsolationLevel.ReadCommitted : IsolationLevel.ReadUncommitted
   while (offset < end) {
-    const read = log.read(offset, { maxBytes: 1 << 20, isolation })
+    let read: ReturnType<PartitionLog['read']>
+    try {
+      read = log.read(offset, { maxBytes: 1 << 20, isolation })
+    } catch {
+      // A log that cannot be read (a corrupt segment on disk) is not settled; the check runs in a
+      // microtask, where a throw would surface as an uncaught exception.
+      return true
+    }
     for (const batch of read.batches) {
       if (batch.baseOffset >= end) return false
       if (batchNextOffset(batch) > offset) return true

@@ -114,15 +114,17 @@ export function createAdmin(context: ClientContext, config: AdminConfig): Admin 
   const scope: Scope = { context, logger, retry: { ...context.retry, ...config?.retry } }
   const instrumentation = new InstrumentationEmitter<AdminEventPayloads>({ kind: 'admin', logger })
   let connected = false
+  let releaseKeepAlive: (() => void) | null = null
   return {
     async connect() {
       await context.ready()
-      if (!connected) context.keepAlive.acquire()
+      if (!connected) releaseKeepAlive = context.keepAlive.acquire()
       connected = true
       instrumentation.emitLazy('admin.connect', () => undefined)
     },
     async disconnect() {
-      if (connected) context.keepAlive.release()
+      releaseKeepAlive?.()
+      releaseKeepAlive = null
       connected = false
       instrumentation.emitLazy('admin.disconnect', () => undefined)
     },

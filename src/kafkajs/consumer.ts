@@ -59,6 +59,7 @@ export function createConsumer(context: ClientContext, config: ConsumerConfig): 
   let subscriptionState: SubscriptionState | null = null
   let restartTimer: ReturnType<typeof setTimeout> | undefined
   let connected = false
+  let releaseKeepAlive: (() => void) | null = null
   let stopping: Promise<void> | null = null
   let partitionsListener: (() => void) | null = null
 
@@ -86,7 +87,8 @@ export function createConsumer(context: ClientContext, config: ConsumerConfig): 
 
   const disconnect = async (): Promise<void> => {
     await stop()
-    if (connected) context.keepAlive.release()
+    releaseKeepAlive?.()
+    releaseKeepAlive = null
     connected = false
     instrumentation.emitLazy('consumer.disconnect', () => undefined)
   }
@@ -102,7 +104,7 @@ export function createConsumer(context: ClientContext, config: ConsumerConfig): 
     const broker = resolveBrokerNow() ?? (await context.ready())
     if (!connected) {
       connected = true
-      context.keepAlive.acquire()
+      releaseKeepAlive = context.keepAlive.acquire()
     }
     subscriptionState = new SubscriptionState()
     const current = new ConsumerRunner({
@@ -206,7 +208,7 @@ export function createConsumer(context: ClientContext, config: ConsumerConfig): 
   const consumer: Consumer = {
     async connect() {
       await context.ready()
-      if (!connected) context.keepAlive.acquire()
+      if (!connected) releaseKeepAlive = context.keepAlive.acquire()
       connected = true
       instrumentation.emitLazy('consumer.connect', () => undefined)
     },

@@ -64,7 +64,11 @@ export interface ClientContext {
   /** Committed offsets as this Kafka's clients know them (transactions update it at sendOffsets). */
   readonly offsetsCache: Map<string, Map<string, string>>
   /** Counts connected clients; a referenced timer keeps the process alive while any is connected. */
-  readonly keepAlive: { acquire(): void; release(): void }
+  /**
+   * Holds the process open while a client is connected, as a socket would; returns the release
+   * (idempotent). A broker that closes drops every hold on it: releases from before are ignored.
+   */
+  readonly keepAlive: { acquire(): () => void }
   /** The first configured broker address once the list is known (admin.describeCluster reports it). */
   readonly seedBroker: () => string | undefined
 }
@@ -113,6 +117,8 @@ export class Kafka {
     let connected = 0
     let timer: ReturnType<typeof setInterval> | undefined
     let stopOnClose: (() => void) | null = null
+    /** Bumped when the broker closes: holds taken before then are void. */
+    let generation = 0
     const stopKeepAlive = (): void => {
       if (timer !== undefined) globalThis.clearInterval(timer)
       timer = undefined
@@ -133,19 +139,25 @@ export class Kafka {
       keepAlive: {
         acquire() {
           connected++
-          if (timer !== undefined) return
-          timer = globalThis.setInterval(keepAliveTick, 2 ** 30)
-          // A closed broker holds no connection open: the process may exit, as it may when a
-          // real broker goes away under connected clients.
-          stopOnClose =
-            broker?.events.on('closed', () => {
-              connected = 0
-              stopKeepAlive()
-            }) ?? null
-        },
-        release() {
-          connected = Math.max(0, connected - 1)
-          if (connected === 0) stopKeepAlive()
+          if (timer === undefined) {
+            timer = globalThis.setInterval(keepAliveTick, 2 ** 30)
+            // A closed broker holds no connection open: the process may exit, as it may when a
+            // real broker goes away under connected clients.
+            stopOnClose =
+              broker?.events.on('closed', () => {
+                connected = 0
+                generation++
+                stopKeepAlive()
+              }) ?? null
+          }
+          const held = generation
+          let released = false
+          return () => {
+            if (released || held !== generation) return
+            released = true
+            connected = Math.max(0, connected - 1)
+            if (connected === 0) stopKeepAlive()
+          }
         },
       },
       seedBroker: () => seedBroker,

@@ -93,6 +93,7 @@ export function createProducer(context: ClientContext, config: ProducerConfig): 
   const allowAutoTopicCreation = config.allowAutoTopicCreation ?? true
   const metadataCache = new Map<string, PartitionMetadata[]>()
   let status: ConnectionStatus = 'disconnected'
+  let releaseKeepAlive: (() => void) | null = null
   let idempotentState: { producerId: number; producerEpoch: number; sequences: Map<string, number> } | null =
     null
 
@@ -239,7 +240,7 @@ export function createProducer(context: ClientContext, config: ProducerConfig): 
   const producer: Producer = {
     async connect() {
       const broker = await context.ready()
-      if (status !== 'connected') context.keepAlive.acquire()
+      if (status !== 'connected') releaseKeepAlive = context.keepAlive.acquire()
       status = 'connected'
       instrumentation.emitLazy('producer.connect', () => undefined)
       if (idempotent && idempotentState === null) {
@@ -255,7 +256,10 @@ export function createProducer(context: ClientContext, config: ProducerConfig): 
       // must still be committed or aborted before another begins.
       await Promise.resolve()
       status = 'disconnected'
-      if (wasConnected) context.keepAlive.release()
+      if (wasConnected) {
+        releaseKeepAlive?.()
+        releaseKeepAlive = null
+      }
       instrumentation.emitLazy('producer.disconnect', () => undefined)
     },
     isIdempotent: () => idempotent,

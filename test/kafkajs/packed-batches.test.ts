@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Broker } from '../../src/engine/broker.js'
-import { Kafka, KafkaJSProtocolError, logLevel } from '../../src/kafkajs/index.js'
+import { Kafka, KafkaJSProtocolError, logLevel, resetKafkaliteClusters } from '../../src/kafkajs/index.js'
 import { fileStorage } from '../../src/storage/files/index.js'
 import { createTestBroker, type TestBroker } from '../../src/testing/index.js'
 
@@ -204,6 +204,25 @@ describe('process lifetime', () => {
     await admin.connect()
     expect(timers()).toBeGreaterThan(before)
     await admin.disconnect()
+    expect(timers()).toBe(before)
+  })
+
+  it('a client left connected across its broker closing cannot release the hold of a client of the next broker', async () => {
+    const before = timers()
+    const test = createTestBroker()
+    const kafka = kafkaOn(test)
+    const stale = kafka.producer()
+    await stale.connect()
+    await test.close()
+    // The same broker list reaches a fresh broker at that address now.
+    const fresh = kafka.producer()
+    await fresh.connect()
+    cleanups.push(() => resetKafkaliteClusters())
+    expect(timers()).toBeGreaterThan(before)
+    await stale.disconnect()
+    expect(timers()).toBeGreaterThan(before)
+    await fresh.send({ topic: 'after-close', messages: [{ value: 'x' }] })
+    await fresh.disconnect()
     expect(timers()).toBe(before)
   })
 })

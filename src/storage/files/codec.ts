@@ -116,13 +116,19 @@ function bytesOf(array: ArrayBufferView): Uint8Array {
 
 /** Where packed frames are built: reused, as the Packr's buffer is for msgpack frames. */
 let packedFrames = Buffer.allocUnsafeSlow(1 << 16)
+/** A frame larger than this gets a buffer of its own, so one big batch does not stay pinned. */
+const PACKED_FRAMES_KEPT_BYTES = 1 << 20
 
 function encodePackedFrame(batch: RecordBatch, packed: PackedRecords): Buffer {
   const count = packed.count
   const slab = packed.slab
   const frameBytes = FRAME_HEADER_BYTES + BATCH_HEADER_BYTES + count * 32 + 4 + slab.length
-  if (packedFrames.length < frameBytes) packedFrames = Buffer.allocUnsafeSlow(frameBytes * 2)
-  const frame = packedFrames.subarray(0, frameBytes)
+  let frame: Buffer
+  if (frameBytes > PACKED_FRAMES_KEPT_BYTES) frame = Buffer.allocUnsafeSlow(frameBytes)
+  else {
+    if (packedFrames.length < frameBytes) packedFrames = Buffer.allocUnsafeSlow(PACKED_FRAMES_KEPT_BYTES)
+    frame = packedFrames.subarray(0, frameBytes)
+  }
   let position = FRAME_HEADER_BYTES + BATCH_HEADER_BYTES
   frame.set(bytesOf(packed.timestamps.subarray(0, count)), position)
   position += count * 8
@@ -226,6 +232,9 @@ export function decodeBatchFrame(buffer: Buffer, frameStart: number, frameBytes:
     sizeBytes: buffer.readDoubleLE(start + 58),
   }
   if ((flags & FLAG_PACKED_RECORDS) !== 0) {
+    // Record i of a packed batch has offset delta i: the count and the last delta must agree.
+    if (recordCount !== metadata.lastOffsetDelta + 1)
+      throw corruptBatch(baseOffset, 'its packed record count disagrees with its last offset')
     const payload = buffer.subarray(start + BATCH_HEADER_BYTES, frameStart + frameBytes)
     return new PackedBatch(metadata, readPacked(payload, recordCount, baseOffset))
   }

@@ -96,6 +96,18 @@ describe('packed batches', () => {
     expect(String(decoded.records[0]?.value)).toBe('first')
   })
 
+  it('larger than the reused frame buffer round-trip too, and leave later frames intact', () => {
+    const value = Buffer.alloc(3 << 20, 9)
+    const large = packedBatch(0, [{ key: 'big', value }])
+    const frame = encodeBatchFrame(large)
+    expect(frame.length).toBeGreaterThan(3 << 20)
+    const sameValue = (decoded: RecordBatch) => value.equals(decoded.records[0]?.value as Buffer)
+    expect(sameValue(decodeBatchFrame(frame, 0, frame.length))).toBe(true)
+    const small = encodeBatchFrame(batch)
+    expect(sameValue(decodeBatchFrame(frame, 0, frame.length))).toBe(true)
+    expect(plain(decodeBatchFrame(small, 0, small.length))).toEqual(plain(batch))
+  })
+
   it('with headers fall back to the binary layout, records equal', () => {
     const withHeaders = packedBatch(0, [{ key: 'k', value: 'v', headers: { h: 'x' } }])
     const frame = encodeBatchFrame(withHeaders)
@@ -140,6 +152,11 @@ describe('packed batches', () => {
     ['a slab length that disagrees', writing((frame, payload) => frame.writeUInt32LE(3, payload + 4 * 32))],
     ['a truncated payload', (frame: Buffer) => frame.subarray(0, frame.length - 5)],
     ['a NaN timestamp', writing((frame, payload) => frame.writeDoubleLE(Number.NaN, payload))],
+    // Header field lastOffsetDelta (batch header offset 8) no longer matches the record count.
+    [
+      'a record count that disagrees with the last offset',
+      writing((frame, payload) => frame.writeUInt32LE(7, payload - BATCH_HEADER_BYTES + 8)),
+    ],
   ])('that pass the CRC with %s are CORRUPT_MESSAGE, never data', (_what, damage) => {
     expect(isKafkaliteError(corrupt(damage), 'CORRUPT_MESSAGE')).toBe(true)
   })
