@@ -1,11 +1,13 @@
 /**
- * The process that crash.test.ts kills. It appends batches to two partitions from four concurrent
- * producers with fsync 'always', rolls and rewrites (identity compaction) segments now and then,
+ * The process that crash.test.ts kills. It appends batches to three partitions from six concurrent
+ * producers with fsync 'always' (partition 2 gets packed batches, as the KafkaJS face makes them), rolls and rewrites (identity compaction) segments now and then,
  * and prints `ack <partition> <baseOffset> <nextOffset>` once flush() has resolved for a batch.
  * Record contents are a pure function of their offset (crashRecordValue), so the parent can check
  * every record it finds. Usage: node --import tsx crash-child.ts <directory>
  */
+import { PackedBatch, type PackedRecords } from '../../../src/common/packed-records.js'
 import type { RecordBatch, StoredRecord } from '../../../src/common/record.js'
+import { packMessages } from '../../../src/kafkajs/pack.js'
 import { fileStorage } from '../../../src/storage/files/index.js'
 import type { PartitionStore } from '../../../src/storage/storage.js'
 
@@ -14,13 +16,17 @@ export function crashRecordKey(partition: number, offset: number): Buffer {
   return Buffer.from(`p${partition}-k${offset}`)
 }
 
-/** The value of the record at `offset` of `partition`: Buffers on partition 0, objects on 1. */
+/** The partition holding packed batches (no headers). */
+export const PACKED_PARTITION = 2
+
+/** The value of the record at `offset` of `partition`: objects on partition 1, Buffers elsewhere. */
 export function crashRecordValue(partition: number, offset: number): unknown {
   const filler = 'abcdefghijklmnopqrstuvwxyz'.repeat(1 + (offset % 20))
-  return partition === 0 ? Buffer.from(`${offset}:${filler}`) : { offset, filler, even: offset % 2 === 0 }
+  return partition === 1 ? { offset, filler, even: offset % 2 === 0 } : Buffer.from(`${offset}:${filler}`)
 }
 
 function batchAt(partition: number, baseOffset: number, recordCount: number): RecordBatch {
+  if (partition === PACKED_PARTITION) return packedBatchAt(baseOffset, recordCount)
   const records: StoredRecord[] = []
   for (let delta = 0; delta < recordCount; delta++) {
     const offset = baseOffset + delta
@@ -50,17 +56,43 @@ function batchAt(partition: number, baseOffset: number, recordCount: number): Re
   }
 }
 
+function packedBatchAt(baseOffset: number, recordCount: number): RecordBatch {
+  const messages = Array.from({ length: recordCount }, (_, delta) => ({
+    key: crashRecordKey(PACKED_PARTITION, baseOffset + delta),
+    value: crashRecordValue(PACKED_PARTITION, baseOffset + delta) as Buffer,
+    timestamp: String(1_700_000_000_000 + baseOffset + delta),
+  }))
+  const packed = packMessages(messages, () => 0, 0).get(0) as PackedRecords
+  return new PackedBatch(
+    {
+      baseOffset,
+      lastOffsetDelta: recordCount - 1,
+      firstTimestamp: packed.firstTimestamp,
+      maxTimestamp: packed.maxTimestamp,
+      appendTimeMs: Date.now(),
+      producerId: -1,
+      producerEpoch: -1,
+      baseSequence: -1,
+      isTransactional: false,
+      isControl: false,
+      controlType: null,
+      sizeBytes: packed.sizeBytes,
+    },
+    packed,
+  )
+}
+
 async function main(directory: string): Promise<void> {
   const storage = fileStorage({ directory, fsync: 'always', logger: () => {} })
   storage.open()
   storage.replaceTopicMetadata([
-    { name: 'crash', partitionCount: 2, config: {}, topicId: 'crash-id', createdMs: 0 },
+    { name: 'crash', partitionCount: 3, config: {}, topicId: 'crash-id', createdMs: 0 },
   ])
-  const partitions: PartitionStore[] = [storage.openPartition('crash', 0), storage.openPartition('crash', 1)]
+  const partitions: PartitionStore[] = [0, 1, 2].map((index) => storage.openPartition('crash', index))
   let appended = 0
   const producer = async (producerIndex: number): Promise<void> => {
     for (;;) {
-      const partitionIndex = producerIndex % 2
+      const partitionIndex = producerIndex % 3
       const partition = partitions[partitionIndex] as PartitionStore
       const batch = batchAt(partitionIndex, partition.nextOffset(), 1 + ((appended * 7) % 13))
       partition.append(batch)
@@ -74,7 +106,7 @@ async function main(directory: string): Promise<void> {
     }
   }
   process.stdout.write('ready\n')
-  await Promise.all([0, 1, 2, 3].map(producer))
+  await Promise.all([0, 1, 2, 3, 4, 5].map(producer))
 }
 
 /** Rewrites the oldest closed segment with its own batches (read with maxBytes = its size): exercises replaceSegment under kills. */

@@ -14,7 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import type { RecordBatch } from '../../../src/common/record.js'
 import { fileStorage } from '../../../src/storage/files/index.js'
 import { readAll } from '../storage-contract.js'
-import { crashRecordKey, crashRecordValue } from './crash-child.js'
+import { crashRecordKey, crashRecordValue, PACKED_PARTITION } from './crash-child.js'
 import { type LogLine, removeTemporaryDirectories, temporaryDirectory } from './helpers.js'
 
 afterAll(removeTemporaryDirectories)
@@ -91,9 +91,12 @@ function checkPartition(
         (Buffer.isBuffer(value)
           ? Buffer.isBuffer(record.value) && record.value.equals(value)
           : isDeepStrictEqual(record.value, value)) &&
-        record.headers?.length === 1 &&
-        record.headers[0]?.key === 'offset' &&
-        String(record.headers[0]?.value) === String(offset)
+        record.timestamp === 1_700_000_000_000 + offset &&
+        (partition === PACKED_PARTITION
+          ? record.headers === null
+          : record.headers?.length === 1 &&
+            record.headers[0]?.key === 'offset' &&
+            String(record.headers[0]?.value) === String(offset))
       if (!intact) problems.push(`record ${offset} of partition ${partition} is not what was written`)
     }
     present.set(batch.baseOffset, batch.baseOffset + batch.lastOffsetDelta + 1)
@@ -129,7 +132,7 @@ describe('crash safety under SIGKILL (fsync always)', () => {
       })
       storage.open()
       const problems: string[] = []
-      for (const partition of [0, 1]) {
+      for (const partition of [0, 1, PACKED_PARTITION]) {
         try {
           problems.push(
             ...checkPartition(
