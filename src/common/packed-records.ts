@@ -190,3 +190,27 @@ export function packedOf(batch: object): PackedRecords | null {
   if (batch instanceof PackedBatch || batch instanceof PackedBatchInput) return batch.packed
   return null
 }
+
+/**
+ * The first offset at or after `fromOffset` in `batch` whose record's timestamp is at or after
+ * `timestampMs`, or null. Reads a packed batch's timestamp column instead of building records.
+ */
+export function offsetForTimestampIn(
+  batch: RecordBatch,
+  fromOffset: number,
+  timestampMs: number,
+): number | null {
+  const packed = packedOf(batch)
+  if (packed !== null) {
+    const timestamps = packed.timestamps
+    for (let index = Math.max(0, fromOffset - batch.baseOffset); index < packed.count; index++) {
+      if ((timestamps[index] as number) >= timestampMs) return batch.baseOffset + index
+    }
+    return null
+  }
+  for (const record of batch.records) {
+    const offset = batch.baseOffset + record.offsetDelta
+    if (offset >= fromOffset && record.timestamp >= timestampMs) return offset
+  }
+  return null
+}

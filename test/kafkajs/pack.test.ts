@@ -1,6 +1,12 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { PackedBatch, PackedBatchInput, PackedRecords, packedOf } from '../../src/common/packed-records.js'
+import {
+  offsetForTimestampIn,
+  PackedBatch,
+  PackedBatchInput,
+  PackedRecords,
+  packedOf,
+} from '../../src/common/packed-records.js'
 import { toStoredBytes } from '../../src/kafkajs/convert.js'
 import { packMessages } from '../../src/kafkajs/pack.js'
 import type { Message } from '../../src/kafkajs/types.js'
@@ -170,6 +176,13 @@ describe('PackedRecords', () => {
     expect(packedOf(compacted)).toBeNull()
     expect(compacted.records).toHaveLength(1)
     expect(packedOf(new PackedBatchInput(packed))).toBe(packed)
+    // Timestamps 30, 10, 50 at offsets 10, 11, 12: the first at or after, from an offset on.
+    for (const candidate of [batch, { ...batch, records: batch.records }]) {
+      expect(offsetForTimestampIn(candidate, 0, 20)).toBe(10)
+      expect(offsetForTimestampIn(candidate, 11, 20)).toBe(12)
+      expect(offsetForTimestampIn(candidate, 11, 5)).toBe(11)
+      expect(offsetForTimestampIn(candidate, 0, 51)).toBeNull()
+    }
     expect(new PackedBatchInput(packed).records).toHaveLength(3)
   })
 })

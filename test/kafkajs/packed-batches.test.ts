@@ -186,6 +186,40 @@ describe('packed batches in the engine', () => {
   })
 })
 
+describe('offsets by timestamp over packed batches', () => {
+  it.each(['memory', 'files'] as const)(
+    'finds the first record at or after a timestamp inside a batch (%s storage)',
+    async (kind) => {
+      const directory = mkdtempSync(join(tmpdir(), 'kafkalite-packed-ts-'))
+      cleanups.push(() => rmSync(directory, { recursive: true, force: true }))
+      const test = createTestBroker(
+        kind === 'files' ? { storage: fileStorage({ directory, fsync: 'never' }) } : {},
+      )
+      cleanups.push(() => test.close())
+      test.broker.createTopic('timed')
+      const producer = await producerOn(kafkaOn(test))
+      await producer.send({
+        topic: 'timed',
+        messages: [1000, 2000, 3000, 4000].map((timestamp) => ({
+          value: String(timestamp),
+          timestamp: String(timestamp),
+        })),
+      })
+      await producer.send({ topic: 'timed', messages: [{ value: '5000', timestamp: '5000' }] })
+      const admin = kafkaOn(test).admin()
+      await admin.connect()
+      cleanups.push(() => admin.disconnect())
+      const at = async (timestamp: number) =>
+        (await admin.fetchTopicOffsetsByTimestamp('timed', timestamp))[0]?.offset
+      expect(await at(0)).toBe('0')
+      expect(await at(2500)).toBe('2')
+      expect(await at(4000)).toBe('3')
+      expect(await at(4001)).toBe('4')
+      expect(await at(6000)).toBe('5')
+    },
+  )
+})
+
 describe('process lifetime', () => {
   const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length
 

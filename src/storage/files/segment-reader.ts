@@ -6,6 +6,7 @@
  */
 
 import { KafkaliteError } from '../../common/errors.js'
+import { offsetForTimestampIn } from '../../common/packed-records.js'
 import { batchNextOffset, type RecordBatch } from '../../common/record.js'
 import { lastIndexWhere } from '../../common/search.js'
 import { decodeBatchFrame } from './codec.js'
@@ -253,10 +254,8 @@ function findInSegment(
       if (header.maxTimestamp < timestampMs || header.baseOffset + header.lastOffsetDelta + 1 <= fromOffset)
         continue
       const batch = cachedOrDecoded(context, name, segment, scanner)
-      for (const record of batch.records) {
-        const offset = batch.baseOffset + record.offsetDelta
-        if (offset >= fromOffset && record.timestamp >= timestampMs) return offset
-      }
+      const offset = offsetForTimestampIn(batch, fromOffset, timestampMs)
+      if (offset !== null) return offset
     }
   } finally {
     scanner.close()

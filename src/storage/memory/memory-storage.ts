@@ -1,5 +1,6 @@
 import { assert } from '../../common/assert.js'
 import { KafkaliteError } from '../../common/errors.js'
+import { offsetForTimestampIn } from '../../common/packed-records.js'
 import { batchNextOffset, type RecordBatch } from '../../common/record.js'
 import { lastIndexWhere } from '../../common/search.js'
 import { TopicPartitionMap } from '../../common/topic-partition-map.js'
@@ -183,10 +184,8 @@ export class MemoryPartitionStore implements PartitionStore {
       if (segment.maxTimestamp < timestampMs || segment.nextOffset <= fromOffset) continue
       for (const batch of segment.batches) {
         if (batch.maxTimestamp < timestampMs || batchNextOffset(batch) <= fromOffset) continue
-        for (const record of batch.records) {
-          const offset = batch.baseOffset + record.offsetDelta
-          if (offset >= fromOffset && record.timestamp >= timestampMs) return offset
-        }
+        const offset = offsetForTimestampIn(batch, fromOffset, timestampMs)
+        if (offset !== null) return offset
       }
     }
     return null
