@@ -214,3 +214,17 @@ export function offsetForTimestampIn(
   }
   return null
 }
+
+/**
+ * Bytes of their own for a view (null and anything else as is), of the same kind: a copy of a
+ * Buffer's bytes is a Buffer (a Uint8Array with Buffer.prototype, which is what Node's Buffers
+ * are), made without importing Node here.
+ */
+export function detachedBytes(value: unknown): unknown {
+  if (!(value instanceof Uint8Array)) return value
+  const copy = new Uint8Array(value.length)
+  copy.set(value)
+  const prototype = Object.getPrototypeOf(value) as object
+  if (prototype !== Uint8Array.prototype) Object.setPrototypeOf(copy, prototype)
+  return copy
+}

@@ -1,3 +1,4 @@
+import { detachedBytes, packedOf } from '../common/packed-records.js'
 import type { RecordBatch, StoredRecord } from '../common/record.js'
 
 /**
@@ -35,14 +36,27 @@ export function compactSegment(
     }
     const records: StoredRecord[] = []
     let sizeBytes = batch.sizeBytes
-    for (const record of batch.records) {
+    const all = batch.records
+    // Records of a packed batch are views of its shared bytes: a survivor gets bytes of its own,
+    // or it would keep the whole batch's bytes alive.
+    const packed = packedOf(batch) !== null
+    for (const record of all) {
       const offset = batch.baseOffset + record.offsetDelta
       const isLatest = latestOffsetByKey.get(keyIdentity(record.key)) === offset
       const expiredTombstone = record.value === null && batch.maxTimestamp < tombstoneLimitMs
-      if (isLatest && !expiredTombstone) records.push(record)
-      else sizeBytes -= record.sizeBytes
+      if (!isLatest || expiredTombstone) sizeBytes -= record.sizeBytes
+      else if (!packed) records.push(record)
+      else
+        records.push({
+          offsetDelta: record.offsetDelta,
+          timestamp: record.timestamp,
+          key: detachedBytes(record.key),
+          value: detachedBytes(record.value),
+          headers: record.headers,
+          sizeBytes: record.sizeBytes,
+        })
     }
-    if (records.length === batch.records.length) {
+    if (records.length === all.length) {
       kept.push(batch)
       continue
     }

@@ -105,6 +105,31 @@ describe('packed batches in the engine', () => {
     )
   })
 
+  it("a record that survives compaction gets bytes of its own: its batch's shared bytes are not kept alive", async () => {
+    const test = createTestBroker({ retentionCheckIntervalMs: 3_600_000 } as never)
+    cleanups.push(() => test.close())
+    test.broker.createTopic('changelog', { config: { 'cleanup.policy': 'compact', 'segment.bytes': 1024 } })
+    const producer = await producerOn(kafkaOn(test))
+    const keys = Array.from({ length: 50 }, (_, index) => `key-${index}`)
+    await producer.send({
+      topic: 'changelog',
+      messages: keys.map((key) => ({ key, value: `${key}-v1`.padEnd(100, '.') })),
+    })
+    // Everything but key-0 is updated; a roll closes the first segment so it can be compacted.
+    await producer.send({
+      topic: 'changelog',
+      messages: keys.slice(1).map((key) => ({ key, value: `${key}-v2` })),
+    })
+    await producer.send({ topic: 'changelog', messages: [{ key: 'key-1', value: 'key-1-v3' }] })
+    test.broker.enforceRetention()
+    const survivor = test.records('changelog').find((record) => String(record.key) === 'key-0')
+    expect(String(survivor?.value)).toBe('key-0-v1'.padEnd(100, '.'))
+    expect(Buffer.isBuffer(survivor?.value)).toBe(true)
+    // A view of the first send's bytes would sit in an allocation of more than 50 × 100 bytes.
+    expect((survivor?.value as Buffer).buffer.byteLength).toBeLessThan(1000)
+    expect(test.records('changelog').length).toBeLessThan(101)
+  })
+
   it('an idempotent producer counts packed records in its sequences across partitions and sends', async () => {
     const test = createTestBroker()
     cleanups.push(() => test.close())
