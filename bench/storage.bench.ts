@@ -53,6 +53,8 @@ const ROOT = process.env.KAFKALITE_BENCH_DIR ?? fileURLToPath(new URL('./.tmp/',
 const RECORDS_PER_BATCH = 100
 const VALUE_BYTES = 200
 const PIPELINE_BATCHES_MAX = 256
+/** A sustained producer yields to the event loop after this many batches. */
+const SUSTAINED_YIELD_BATCHES = 16
 const quiet: StorageLogger = () => {}
 let sink = 0
 
@@ -251,6 +253,10 @@ async function runAppend(variant: AppendVariant): Promise<AppendResult> {
       else {
         inFlight.push(acknowledged)
         if (inFlight.length >= variant.window) await inFlight.shift()
+        // A sustained producer still gives the event loop a turn now and then, as one whose
+        // sends go through the network or other async code does; else the whole run would be
+        // one synchronous burst and no fsync timer could run during it.
+        else if (inFlight.length % SUSTAINED_YIELD_BATCHES === 0) await new Promise(setImmediate)
       }
     }
     await Promise.all(inFlight)
