@@ -611,7 +611,7 @@ function hasDeliverable(log: PartitionLog, from: number, end: number, readCommit
   while (offset < end) {
     let read: ReturnType<PartitionLog['read']>
     try {
-      read = log.read(offset, { maxBytes: 1 << 20, isolation })
+      read = log.read(offset, { maxBytes: 1 << 16, isolation })
     } catch {
       // A log that cannot be read (a corrupt segment on disk) is not settled; the check runs in a
       // microtask, where a throw would surface as an uncaught exception.
