@@ -6,19 +6,17 @@
  * directory is killed again and again.
  *   KAFKALITE_CRASH_KILLS=50 npx vitest run test/kafkajs/crash.test.ts
  */
-import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import { fileStorage } from '../../src/storage/files/index.js'
 import { createTestBroker } from '../../src/testing/index.js'
-import { removeTemporaryDirectories, temporaryDirectory } from '../storage/files/helpers.js'
+import { removeTemporaryDirectories, runAndKill, temporaryDirectory } from '../storage/files/helpers.js'
 import { CRASH_PARTITIONS, CRASH_TOPIC, crashValue } from './crash-child.js'
 
 afterAll(removeTemporaryDirectories)
 
 const KILLS = Number(process.env.KAFKALITE_CRASH_KILLS ?? 3)
 const CHILD = fileURLToPath(new URL('./crash-child.ts', import.meta.url))
-const REPOSITORY = fileURLToPath(new URL('../../', import.meta.url))
 
 interface Acknowledgement {
   readonly partition: number
@@ -27,43 +25,23 @@ interface Acknowledgement {
   readonly firstSequence: number
 }
 
-function runAndKill(
+async function runAndKillChild(
   directory: string,
   delayMs: number,
 ): Promise<{ acknowledged: Acknowledgement[]; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, directory], {
-      cwd: REPOSITORY,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    const acknowledged: Acknowledgement[] = []
-    let pending = ''
-    let stderr = ''
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString()
-    })
-    child.stdout.on('data', (chunk: Buffer) => {
-      pending += chunk.toString()
-      const lines = pending.split('\n')
-      pending = lines.pop() ?? ''
-      for (const line of lines) {
-        if (line === 'ready') setTimeout(() => child.kill('SIGKILL'), delayMs)
-        const match = /^ack (\d+) (\d+) (\d+) (\d+)$/.exec(line)
-        if (match !== null)
-          acknowledged.push({
-            partition: Number(match[1]),
-            baseOffset: Number(match[2]),
-            count: Number(match[3]),
-            firstSequence: Number(match[4]),
-          })
-      }
-    })
-    child.on('error', reject)
-    child.on('exit', (_code, signal) => {
-      if (signal !== 'SIGKILL') reject(new Error(`the child exited on its own: ${stderr}`))
-      else resolve({ acknowledged, stderr })
-    })
-  })
+  const { lines, stderr } = await runAndKill(CHILD, [directory], delayMs)
+  const acknowledged: Acknowledgement[] = []
+  for (const line of lines) {
+    const match = /^ack (\d+) (\d+) (\d+) (\d+)$/.exec(line)
+    if (match !== null)
+      acknowledged.push({
+        partition: Number(match[1]),
+        baseOffset: Number(match[2]),
+        count: Number(match[3]),
+        firstSequence: Number(match[4]),
+      })
+  }
+  return { acknowledged, stderr }
 }
 
 describe('a KafkaJS program on file storage (fsync always) under SIGKILL', () => {
@@ -74,7 +52,7 @@ describe('a KafkaJS program on file storage (fsync always) under SIGKILL', () =>
     const acknowledged: Acknowledgement[] = []
     for (let kill = 0; kill < KILLS; kill++) {
       const delayMs = 50 + Math.floor(Math.random() * 450)
-      const run = await runAndKill(directory, delayMs)
+      const run = await runAndKillChild(directory, delayMs)
       acknowledged.push(...run.acknowledged)
       const test = createTestBroker({
         storage: fileStorage({ directory, fsync: 'always', logger: () => {} }),

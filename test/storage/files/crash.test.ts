@@ -7,7 +7,6 @@
  * A few kills run in the normal suite. The full run is 50 kills:
  *   KAFKALITE_CRASH_KILLS=50 npx vitest run test/storage/files/crash.test.ts
  */
-import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { isDeepStrictEqual } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -15,13 +14,12 @@ import type { RecordBatch } from '../../../src/common/record.js'
 import { fileStorage } from '../../../src/storage/files/index.js'
 import { readAll } from '../storage-contract.js'
 import { crashRecordKey, crashRecordValue, PACKED_PARTITION } from './crash-child.js'
-import { type LogLine, removeTemporaryDirectories, temporaryDirectory } from './helpers.js'
+import { type LogLine, removeTemporaryDirectories, runAndKill, temporaryDirectory } from './helpers.js'
 
 afterAll(removeTemporaryDirectories)
 
 const KILLS = Number(process.env.KAFKALITE_CRASH_KILLS ?? 3)
 const CHILD = fileURLToPath(new URL('./crash-child.ts', import.meta.url))
-const REPOSITORY = fileURLToPath(new URL('../../../', import.meta.url))
 /** How long after the child is ready it may be killed: a random moment in this window. */
 const KILL_WINDOW_MS = { min: 30, max: 500 }
 
@@ -32,42 +30,22 @@ interface Acknowledgement {
 }
 
 /** Runs the child until a random moment after it is ready, SIGKILLs it, returns what it acknowledged. */
-function runAndKill(
+async function runAndKillChild(
   directory: string,
   delayMs: number,
 ): Promise<{ acknowledged: Acknowledgement[]; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, directory], {
-      cwd: REPOSITORY,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    const acknowledged: Acknowledgement[] = []
-    let pending = ''
-    let stderr = ''
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString()
-    })
-    child.stdout.on('data', (chunk: Buffer) => {
-      pending += chunk.toString()
-      const lines = pending.split('\n')
-      pending = lines.pop() ?? ''
-      for (const line of lines) {
-        if (line === 'ready') setTimeout(() => child.kill('SIGKILL'), delayMs)
-        const match = /^ack (\d) (\d+) (\d+)$/.exec(line)
-        if (match !== null)
-          acknowledged.push({
-            partition: Number(match[1]),
-            baseOffset: Number(match[2]),
-            nextOffset: Number(match[3]),
-          })
-      }
-    })
-    child.on('error', reject)
-    child.on('exit', (_code, signal) => {
-      if (signal !== 'SIGKILL') reject(new Error(`the child exited on its own: ${stderr}`))
-      else resolve({ acknowledged, stderr })
-    })
-  })
+  const { lines, stderr } = await runAndKill(CHILD, [directory], delayMs)
+  const acknowledged: Acknowledgement[] = []
+  for (const line of lines) {
+    const match = /^ack (\d) (\d+) (\d+)$/.exec(line)
+    if (match !== null)
+      acknowledged.push({
+        partition: Number(match[1]),
+        baseOffset: Number(match[2]),
+        nextOffset: Number(match[3]),
+      })
+  }
+  return { acknowledged, stderr }
 }
 
 /** Problems found in one partition: acknowledged batches missing, records wrong, offsets out of order. */
@@ -121,7 +99,7 @@ describe('crash safety under SIGKILL (fsync always)', () => {
     for (let kill = 0; kill < KILLS; kill++) {
       const delayMs =
         KILL_WINDOW_MS.min + Math.floor(Math.random() * (KILL_WINDOW_MS.max - KILL_WINDOW_MS.min))
-      const run = await runAndKill(directory, delayMs)
+      const run = await runAndKillChild(directory, delayMs)
       for (const ack of run.acknowledged) acknowledged.push(ack)
 
       const lines: LogLine[] = []

@@ -1,7 +1,9 @@
 /** Shared helpers of the file store's tests: temp directories, log capture, reopening. */
+import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { type FileStorage, type FileStorageOptions, fileStorage } from '../../../src/storage/files/index.js'
 
 /** A log line the store emitted. */
@@ -52,4 +54,44 @@ export async function reopenFileStorage(
   const reopened = trackedFileStorage({ ...options, ...overrides })
   reopened.open()
   return reopened
+}
+
+const REPOSITORY = fileURLToPath(new URL('../../../', import.meta.url))
+
+/**
+ * Runs `node --import tsx <script> <args…>` from the repository root, SIGKILLs it `delayMs` after
+ * it prints `ready`, and resolves with every complete line it printed and its stderr. Rejects if
+ * the child exits on its own.
+ */
+export function runAndKill(
+  script: string,
+  args: readonly string[],
+  delayMs: number,
+): Promise<{ lines: string[]; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+      cwd: REPOSITORY,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    const lines: string[] = []
+    let pending = ''
+    let stderr = ''
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString()
+    })
+    child.stdout.on('data', (chunk: Buffer) => {
+      pending += chunk.toString()
+      const complete = pending.split('\n')
+      pending = complete.pop() ?? ''
+      for (const line of complete) {
+        if (line === 'ready') setTimeout(() => child.kill('SIGKILL'), delayMs)
+        lines.push(line)
+      }
+    })
+    child.on('error', reject)
+    child.on('exit', (_code, signal) => {
+      if (signal !== 'SIGKILL') reject(new Error(`the child exited on its own: ${stderr}`))
+      else resolve({ lines, stderr })
+    })
+  })
 }
