@@ -30,6 +30,28 @@ export interface PackedColumns {
   readonly headers: readonly (readonly Header[] | null)[] | null
 }
 
+/** Bytes of columns per record in one allocation: timestamp f64, size f64, four i32 bounds. */
+export const PACKED_COLUMN_BYTES = 32
+
+/**
+ * The columns of `count` records and the slab after them, as views of one allocation `memory`
+ * (8-byte aligned, at least `count` × {@link PACKED_COLUMN_BYTES} long): timestamps, then sizes,
+ * then bounds, then the bytes. The slab is a view of the same kind as `memory` (a Buffer when it
+ * is one). The packer fills them; the file store reads them back in this order.
+ */
+export function packedColumnsIn<Bytes extends Uint8Array>(
+  memory: Bytes,
+  count: number,
+): Omit<PackedColumns, 'headers' | 'slab'> & { readonly slab: Bytes } {
+  const base = memory.byteOffset
+  return {
+    timestamps: new Float64Array(memory.buffer, base, count),
+    sizes: new Float64Array(memory.buffer, base + count * 8, count),
+    bounds: new Int32Array(memory.buffer, base + count * 16, count * 4),
+    slab: memory.subarray(count * PACKED_COLUMN_BYTES) as Bytes,
+  }
+}
+
 /** A batch's records by columns; record `i` has offset delta `i`. */
 export class PackedRecords {
   readonly count: number

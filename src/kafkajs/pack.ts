@@ -8,7 +8,7 @@
  * is `String(value)` in UTF-8. Header values are copied into Buffers of their own (headers are rare).
  */
 import { Buffer } from 'node:buffer'
-import { NULL_BYTES, PackedRecords } from '../common/packed-records.js'
+import { NULL_BYTES, PACKED_COLUMN_BYTES, PackedRecords, packedColumnsIn } from '../common/packed-records.js'
 import { type Header, RECORD_OVERHEAD_BYTES } from '../common/record.js'
 import { toStoredHeaders, toTimestamp } from './convert.js'
 import type { Message } from './types.js'
@@ -129,14 +129,9 @@ export function packMessages(
   for (const [partition, plan] of plans) {
     const indexes = plan.indexes
     const length = indexes.length
-    // One allocation per partition batch: timestamps, bounds, sizes, then the bytes.
-    const columnBytes = length * 8 + length * 4 * 4 + length * 8
-    const memory = Buffer.allocUnsafe(columnBytes + plan.bytes)
-    const base = memory.byteOffset
-    const timestamps = new Float64Array(memory.buffer, base, length)
-    const bounds = new Int32Array(memory.buffer, base + length * 8, length * 4)
-    const sizes = new Float64Array(memory.buffer, base + length * 24, length)
-    const slab = memory.subarray(columnBytes)
+    // One allocation per partition batch: the columns, then the bytes.
+    const memory = Buffer.allocUnsafe(length * PACKED_COLUMN_BYTES + plan.bytes)
+    const { timestamps, sizes, bounds, slab } = packedColumnsIn(memory, length)
     let headers: (readonly Header[] | null)[] | null = null
     let position = 0
     for (let delta = 0; delta < length; delta++) {

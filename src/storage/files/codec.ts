@@ -35,14 +35,22 @@
  *
  * Packed layout, for n records (record i has offset delta i), little-endian:
  * `f64 timestamps[n], f64 sizes[n], i32 bounds[4n], u32 slab length, slab bytes` — the columns
- * as they are in memory, so encoding is a few copies and decoding one copy and a bounds check.
+ * in the order `packedColumnsIn` lays them out in memory, so encoding is a few copies and
+ * decoding two copies and a bounds check.
  */
 
 import { Packr, RESERVE_START_SPACE, RESET_BUFFER_MODE } from 'msgpackr'
 import { assert } from '../../common/assert.js'
 import { KafkaliteError } from '../../common/errors.js'
 import { MSGPACK_OPTIONS } from '../../common/msgpack-options.js'
-import { NULL_BYTES, PackedBatch, PackedRecords, packedOf } from '../../common/packed-records.js'
+import {
+  NULL_BYTES,
+  PACKED_COLUMN_BYTES,
+  PackedBatch,
+  PackedRecords,
+  packedColumnsIn,
+  packedOf,
+} from '../../common/packed-records.js'
 import {
   type ControlType,
   type Header,
@@ -122,7 +130,7 @@ const PACKED_FRAMES_KEPT_BYTES = 1 << 20
 function encodePackedFrame(batch: RecordBatch, packed: PackedRecords): Buffer {
   const count = packed.count
   const slab = packed.slab
-  const frameBytes = FRAME_HEADER_BYTES + BATCH_HEADER_BYTES + count * 32 + 4 + slab.length
+  const frameBytes = FRAME_HEADER_BYTES + BATCH_HEADER_BYTES + count * PACKED_COLUMN_BYTES + 4 + slab.length
   let frame: Buffer
   if (frameBytes > PACKED_FRAMES_KEPT_BYTES) frame = Buffer.allocUnsafeSlow(frameBytes)
   else {
@@ -249,7 +257,7 @@ export function decodeBatchFrame(buffer: Buffer, frameStart: number, frameBytes:
 /** Packed records from a payload: one aligned copy, views for the columns, every bound checked. */
 function readPacked(payload: Buffer, count: number, baseOffset: number): PackedRecords {
   if (!LITTLE_ENDIAN) throw corruptBatch(baseOffset, 'its packed records need a little-endian machine')
-  const columnBytes = count * 32
+  const columnBytes = count * PACKED_COLUMN_BYTES
   if (count === 0 || payload.length < columnBytes + 4)
     throw corruptBatch(baseOffset, 'its packed records are truncated')
   const slabLength = payload.readUInt32LE(columnBytes)
@@ -258,10 +266,7 @@ function readPacked(payload: Buffer, count: number, baseOffset: number): PackedR
   const memory = Buffer.allocUnsafe(columnBytes + slabLength)
   memory.set(payload.subarray(0, columnBytes), 0)
   memory.set(payload.subarray(columnBytes + 4), columnBytes)
-  const base = memory.byteOffset
-  const timestamps = new Float64Array(memory.buffer, base, count)
-  const sizes = new Float64Array(memory.buffer, base + count * 8, count)
-  const bounds = new Int32Array(memory.buffer, base + count * 16, count * 4)
+  const { timestamps, sizes, bounds, slab } = packedColumnsIn(memory, count)
   for (let index = 0; index < count * 4; index += 2) {
     const from = bounds[index] as number
     const to = bounds[index + 1] as number
@@ -272,7 +277,7 @@ function readPacked(payload: Buffer, count: number, baseOffset: number): PackedR
     if (!Number.isFinite(timestamps[index]) || !Number.isFinite(sizes[index]))
       throw corruptBatch(baseOffset, 'a packed record field is not a number')
   }
-  return new PackedRecords({ slab: memory.subarray(columnBytes), bounds, timestamps, sizes, headers: null })
+  return new PackedRecords({ slab, bounds, timestamps, sizes, headers: null })
 }
 
 function readBinary(recordBytes: Buffer, recordCount: number, baseOffset: number): StoredRecord[] {
