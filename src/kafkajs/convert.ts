@@ -9,11 +9,21 @@ import { type Header, RECORD_OVERHEAD_BYTES, type RecordBatch, type StoredRecord
 import { KafkaJSNonRetriableError } from './errors.js'
 import type { IHeaders, KafkaMessage, Message } from './types.js'
 
-/** KafkaJS's encoding of keys, values and header values: null stays null, a Buffer is copied, anything else is String(value) in UTF-8. */
-export function toStoredBytes(value: unknown): Buffer | null {
+/**
+ * KafkaJS's rule for keys, values and header values, before encoding: null and undefined are
+ * null, a Buffer is its bytes, anything else is `String(value)` (to be encoded as UTF-8).
+ */
+export function toStoredForm(value: unknown): Buffer | string | null {
   if (value === null || value === undefined) return null
-  if (Buffer.isBuffer(value)) return copyOf(value)
-  return Buffer.from(String(value), 'utf8')
+  if (Buffer.isBuffer(value)) return value
+  return String(value)
+}
+
+/** KafkaJS's encoding of keys, values and header values ({@link toStoredForm}), as fresh bytes: a Buffer is copied. */
+export function toStoredBytes(value: unknown): Buffer | null {
+  const form = toStoredForm(value)
+  if (form === null) return null
+  return typeof form === 'string' ? Buffer.from(form, 'utf8') : copyOf(form)
 }
 
 const NO_HEADERS: { readonly headers: null; readonly sizeBytes: 0 } = Object.freeze({
@@ -128,20 +138,20 @@ export function toBatchContext(batch: RecordBatch, logAppendTime: boolean): Batc
 /** The KafkaMessage KafkaJS hands to eachMessage / eachBatch, with the consumer's own key and value. */
 function toKafkaMessage(
   offset: number,
-  timestamp: number,
+  timestamp: string,
   key: Buffer | null,
   value: Buffer | null,
-  headers: readonly Header[] | null,
+  headers: IHeaders,
   batchContext: BatchContext,
 ): KafkaMessage {
   return {
     magicByte: 2,
     attributes: 0,
-    timestamp: String(timestamp),
+    timestamp,
     offset: String(offset),
     key,
     value,
-    headers: toKafkaJSHeaders(headers),
+    headers,
     isControlRecord: false,
     batchContext,
   } as unknown as KafkaMessage
@@ -168,7 +178,8 @@ export function appendKafkaMessages(
       if (offset < fromOffset) continue
       const key = copyBytes(record.key) as Buffer | null
       const value = copyBytes(record.value) as Buffer | null
-      into.push(toKafkaMessage(offset, record.timestamp, key, value, record.headers, context))
+      const headers = toKafkaJSHeaders(record.headers)
+      into.push(toKafkaMessage(offset, String(record.timestamp), key, value, headers, context))
     }
     return
   }
@@ -188,17 +199,16 @@ export function appendKafkaMessages(
       lastTimestamp = timestamp
       timestampText = String(timestamp)
     }
-    into.push({
-      magicByte: 2,
-      attributes: 0,
-      timestamp: timestampText,
-      offset: String(batch.baseOffset + index),
-      key: keyStart === NULL_BYTES ? null : bytes.subarray(keyStart, bounds[at + 1]),
-      value: valueStart === NULL_BYTES ? null : bytes.subarray(valueStart, bounds[at + 3]),
-      headers: headers === null ? {} : toKafkaJSHeaders(headers[index] ?? null),
-      isControlRecord: false,
-      batchContext: context,
-    } as unknown as KafkaMessage)
+    into.push(
+      toKafkaMessage(
+        batch.baseOffset + index,
+        timestampText,
+        keyStart === NULL_BYTES ? null : bytes.subarray(keyStart, bounds[at + 1]),
+        valueStart === NULL_BYTES ? null : bytes.subarray(valueStart, bounds[at + 3]),
+        headers === null ? {} : toKafkaJSHeaders(headers[index] ?? null),
+        context,
+      ),
+    )
   }
 }
 

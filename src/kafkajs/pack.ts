@@ -10,7 +10,7 @@
 import { Buffer } from 'node:buffer'
 import { NULL_BYTES, PACKED_COLUMN_BYTES, PackedRecords, packedColumnsIn } from '../common/packed-records.js'
 import { type Header, RECORD_OVERHEAD_BYTES } from '../common/record.js'
-import { toStoredHeaders, toTimestamp } from './convert.js'
+import { toStoredForm, toStoredHeaders, toTimestamp } from './convert.js'
 import type { Message } from './types.js'
 
 /**
@@ -52,20 +52,13 @@ function writeText(target: Buffer, position: number, text: string): number {
   return length
 }
 
-/** A key or value as it will be stored: null, a Buffer, or the string to encode. */
-function normalize(value: unknown): Buffer | string | null {
-  if (value === null || value === undefined) return null
-  if (Buffer.isBuffer(value)) return value
-  return String(value)
-}
-
-/** Bytes of a normalized key or value, or {@link NULL_BYTES}. */
+/** Bytes of a key or value in its stored form, or {@link NULL_BYTES}. */
 function encodedLength(value: Buffer | string | null): number {
   if (value === null) return NULL_BYTES
   return typeof value === 'string' ? utf8Length(value) : value.length
 }
 
-/** Writes a normalized, non-null key or value at `position`; returns the position after it. */
+/** Writes a key or value in its stored form, not null, at `position`; returns the position after it. */
 function writeEncoded(target: Buffer, position: number, value: Buffer | string): number {
   if (typeof value === 'string') return position + writeText(target, position, value)
   target.set(value, position)
@@ -88,7 +81,7 @@ export function packMessages(
   nowMs: number,
 ): Map<number, PackedRecords> {
   const count = messages.length
-  // Normalized once: String() of an object runs user code, which must not run twice.
+  // Converted to their stored form once: String() of an object runs user code, which must not run twice.
   const keys: (Buffer | string | null)[] = new Array(count)
   const values: (Buffer | string | null)[] = new Array(count)
   const keyLengths: number[] = new Array(count)
@@ -96,7 +89,7 @@ export function packMessages(
   const plans = new Map<number, PartitionPlan>()
   for (let index = 0; index < count; index++) {
     const message = messages[index] as Message
-    const key = normalize(message.key)
+    const key = toStoredForm(message.key)
     let keyLength: number
     let partition: number
     if (key === null) {
@@ -111,7 +104,7 @@ export function packMessages(
       keyLength = writeText(scratch, 0, key)
       partition = choose(message, scratch, 0, keyLength)
     }
-    const value = normalize(message.value)
+    const value = toStoredForm(message.value)
     const valueLength = encodedLength(value)
     keys[index] = key
     values[index] = value
