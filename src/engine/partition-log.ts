@@ -165,7 +165,7 @@ export class PartitionLog {
    */
   validate(input: BatchInput): number {
     const packed = packedOf(input)
-    const count = packed === null ? input.records.length : packed.count
+    const count = recordCount(input)
     if (count > LIMITS.recordsPerBatchMax) {
       throw limitExceeded('recordsPerBatchMax', LIMITS.recordsPerBatchMax, `${count} records in one batch`)
     }
