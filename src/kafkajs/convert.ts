@@ -186,6 +186,9 @@ export function appendKafkaMessages(
   const first = Math.max(0, fromOffset - batch.baseOffset)
   if (first >= packed.count) return
   const bytes = copyOf(packed.slab)
+  // Views made with Buffer.from(arrayBuffer, …) skip subarray's species lookup (~10 % cheaper each).
+  const memory = bytes.buffer
+  const base = bytes.byteOffset
   const { bounds, timestamps, headers } = packed
   let lastTimestamp = Number.NaN
   let timestampText = ''
@@ -203,8 +206,10 @@ export function appendKafkaMessages(
       toKafkaMessage(
         batch.baseOffset + index,
         timestampText,
-        keyStart === NULL_BYTES ? null : bytes.subarray(keyStart, bounds[at + 1]),
-        valueStart === NULL_BYTES ? null : bytes.subarray(valueStart, bounds[at + 3]),
+        keyStart === NULL_BYTES ? null : Buffer.from(memory, base + keyStart, (bounds[at + 1] as number) - keyStart),
+        valueStart === NULL_BYTES
+          ? null
+          : Buffer.from(memory, base + valueStart, (bounds[at + 3] as number) - valueStart),
         headers === null ? {} : toKafkaJSHeaders(headers[index] ?? null),
         context,
       ),

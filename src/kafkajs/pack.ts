@@ -67,9 +67,13 @@ function writeEncoded(target: Buffer, position: number, value: Buffer | string):
 
 /** The partitions and sizes of pass one, per partition. */
 interface PartitionPlan {
+  readonly partition: number
   bytes: number
   readonly indexes: number[]
 }
+
+/** Partitions below this are planned in an array indexed by partition (a Map lookup per message costs more). */
+const DENSE_PARTITIONS = 4096
 
 /**
  * Packs `messages` (one topic's part of a send) into one packed batch per partition, records in
@@ -86,7 +90,10 @@ export function packMessages(
   const values: (Buffer | string | null)[] = new Array(count)
   const keyLengths: number[] = new Array(count)
   const valueLengths: number[] = new Array(count)
-  const plans = new Map<number, PartitionPlan>()
+  // Plans by partition: valid partitions in an array, anything else a partitioner returned in a Map
+  // (the broker rejects those partitions later, as before).
+  const densePlans: (PartitionPlan | undefined)[] = []
+  let otherPlans: Map<number, PartitionPlan> | null = null
   for (let index = 0; index < count; index++) {
     const message = messages[index] as Message
     const key = toStoredForm(message.key)
@@ -110,16 +117,21 @@ export function packMessages(
     values[index] = value
     keyLengths[index] = keyLength
     valueLengths[index] = valueLength
-    let plan = plans.get(partition)
+    const dense = partition >>> 0 === partition && partition < DENSE_PARTITIONS
+    let plan = dense ? densePlans[partition] : otherPlans?.get(partition)
     if (plan === undefined) {
-      plan = { bytes: 0, indexes: [] }
-      plans.set(partition, plan)
+      plan = { partition, bytes: 0, indexes: [] }
+      if (dense) densePlans[partition] = plan
+      else (otherPlans ??= new Map()).set(partition, plan)
     }
     plan.bytes += Math.max(keyLength, 0) + Math.max(valueLength, 0)
     plan.indexes.push(index)
   }
   const byPartition = new Map<number, PackedRecords>()
-  for (const [partition, plan] of plans) {
+  const plans = densePlans.filter((plan) => plan !== undefined)
+  if (otherPlans !== null) plans.push(...otherPlans.values())
+  for (const plan of plans) {
+    const partition = plan.partition
     const indexes = plan.indexes
     const length = indexes.length
     // One allocation per partition batch: the columns, then the bytes.

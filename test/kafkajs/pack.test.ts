@@ -27,7 +27,15 @@ describe('packMessages', () => {
     fc.assert(
       fc.property(
         fc.array(
-          fc.record({ key: bytesOrText, value: bytesOrText, partition: fc.integer({ min: 0, max: 3 }) }),
+          fc.record({
+            key: bytesOrText,
+            value: bytesOrText,
+            // Mostly valid partitions; also what a custom partitioner may return that the broker rejects.
+            partition: fc.oneof(
+              { weight: 4, arbitrary: fc.integer({ min: 0, max: 3 }) },
+              fc.constantFrom(-1, 4095, 4096, 2 ** 31, 1.5, Number.NaN),
+            ),
+          }),
           {
             minLength: 1,
             maxLength: 30,
@@ -37,7 +45,7 @@ describe('packMessages', () => {
           const packed = packMessages(messages as Message[], (message) => message.partition as number, 5)
           for (const [partition, columns] of packed) {
             const records = columns.toRecords()
-            const expected = messages.filter((message) => message.partition === partition)
+            const expected = messages.filter((message) => Object.is(message.partition, partition))
             expect(records).toHaveLength(expected.length)
             records.forEach((record, index) => {
               expect(record.offsetDelta).toBe(index)
