@@ -206,7 +206,9 @@ export function appendKafkaMessages(
       toKafkaMessage(
         batch.baseOffset + index,
         timestampText,
-        keyStart === NULL_BYTES ? null : Buffer.from(memory, base + keyStart, (bounds[at + 1] as number) - keyStart),
+        keyStart === NULL_BYTES
+          ? null
+          : Buffer.from(memory, base + keyStart, (bounds[at + 1] as number) - keyStart),
         valueStart === NULL_BYTES
           ? null
           : Buffer.from(memory, base + valueStart, (bounds[at + 3] as number) - valueStart),
