@@ -392,8 +392,9 @@ async function fetchTopicMetadata(
   scope: Scope,
   options: Loose<{ topics: unknown }>,
 ): Promise<{ topics: ITopicMetadata[] }> {
-  const topics = options?.topics ?? []
-  if (!Array.isArray(topics)) throw nonRetriable(`Invalid topics array ${String(topics)}`)
+  const topics = options?.topics || []
+  // KafkaJS calls topics.forEach on whatever it is given, unchecked: anything else fails as that call does.
+  if (!Array.isArray(topics)) throw new TypeError('topics.forEach is not a function')
   for (const topic of topics) {
     if (!topic || typeof topic !== 'string') throw nonRetriable(`Invalid topic ${String(topic)}`)
   }

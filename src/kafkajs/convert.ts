@@ -4,19 +4,49 @@
  * offsets and timestamps.
  */
 import { Buffer } from 'node:buffer'
+import { KafkaliteError } from '../common/errors.js'
 import { NULL_BYTES, packedOf } from '../common/packed-records.js'
 import { type Header, RECORD_OVERHEAD_BYTES, type RecordBatch, type StoredRecord } from '../common/record.js'
 import { KafkaJSNonRetriableError } from './errors.js'
 import type { IHeaders, KafkaMessage, Message } from './types.js'
 
 /**
- * KafkaJS's rule for keys, values and header values, before encoding: null and undefined are
- * null, a Buffer is its bytes, anything else is `String(value)` (to be encoded as UTF-8).
+ * KafkaJS's rule for keys and values, before encoding: null and undefined are null, a Buffer is
+ * its bytes, a string its UTF-8. KafkaJS sizes anything else with `Buffer.byteLength(value)` but
+ * writes `String(value)`: numbers, booleans and objects fail that sizing with Node's TypeError
+ * (thrown here by the same call, so the message is the same), and a typed array, DataView or
+ * ArrayBuffer that is not a Buffer is written as its String() form, which the broker rejects as
+ * INVALID_RECORD when the two lengths differ (and stores as that text when they happen to agree).
+ * @throws TypeError for a value `Buffer.byteLength` refuses
+ * @throws KafkaliteError INVALID_RECORD for binary data that is not a Buffer
  */
 export function toStoredForm(value: unknown): Buffer | string | null {
   if (value === null || value === undefined) return null
   if (Buffer.isBuffer(value)) return value
-  return String(value)
+  if (typeof value === 'string') return value
+  return textOfNonBuffer(value)
+}
+
+function textOfNonBuffer(value: unknown): string {
+  const declared = Buffer.byteLength(value as ArrayBuffer)
+  const text = String(value)
+  if (Buffer.byteLength(text, 'utf8') !== declared) {
+    throw new KafkaliteError(
+      'INVALID_RECORD',
+      `a ${Object.prototype.toString.call(value).slice(8, -1)} of ${declared} bytes is not a Buffer: KafkaJS writes it as the text "${text.slice(0, 40)}", whose length differs from the size it declares; pass Buffer.from(…) instead`,
+    )
+  }
+  return text
+}
+
+/**
+ * A header value's stored form: KafkaJS sizes every header value with `Buffer.byteLength`, before
+ * any null check, so null and undefined fail with Node's TypeError too.
+ */
+function toStoredHeaderForm(value: unknown): Buffer | string {
+  if (Buffer.isBuffer(value)) return value
+  if (typeof value === 'string') return value
+  return textOfNonBuffer(value)
 }
 
 /** KafkaJS's encoding of keys, values and header values ({@link toStoredForm}), as fresh bytes: a Buffer is copied. */
@@ -40,13 +70,13 @@ export function toStoredHeaders(headers: IHeaders | undefined): {
   const stored: Header[] = []
   let sizeBytes = 0
   for (const key of Object.keys(headers)) {
-    const raw = headers[key]
-    if (raw === undefined) continue
-    const values = Array.isArray(raw) ? raw : [raw]
+    const raw: unknown = headers[key]
+    const values: readonly unknown[] = Array.isArray(raw) ? raw : [raw]
     for (const each of values) {
-      const value = toStoredBytes(each)
+      const form = toStoredHeaderForm(each)
+      const value = typeof form === 'string' ? Buffer.from(form, 'utf8') : copyOf(form)
       stored.push({ key, value })
-      sizeBytes += key.length + (value?.length ?? 0) + 2
+      sizeBytes += Buffer.byteLength(key, 'utf8') + value.length + 2
     }
   }
   return { headers: stored.length === 0 ? null : stored, sizeBytes }

@@ -79,7 +79,8 @@ export function createProducer(context: ClientContext, config: ProducerConfig): 
     keyEnd: number,
     count: number,
   ): number => {
-    if (message.partition !== null && message.partition !== undefined) return message.partition
+    if (message.partition !== null && message.partition !== undefined)
+      return partitionIdOf(message.partition, topic, count)
     if (key !== null) return partitionForKey(key, count, keyStart, keyEnd)
     let counter = roundRobin.get(topic)
     if (counter === undefined) {
@@ -128,7 +129,8 @@ export function createProducer(context: ClientContext, config: ProducerConfig): 
         messages as Message[],
         defaultPartitioning
           ? (message, key, keyStart, keyEnd) => defaultPartition(topic, message, key, keyStart, keyEnd, count)
-          : (message) => partition({ topic, partitionMetadata: metadata, message }),
+          : (message) =>
+              partitionIdOf(partition({ topic, partitionMetadata: metadata, message }), topic, count),
         nowMs,
       )
       const partitions = [...byPartition.keys()].sort((a, b) => a - b)
@@ -216,12 +218,12 @@ export function createProducer(context: ClientContext, config: ProducerConfig): 
       } catch (error) {
         const mapped = toKafkaJSError(error) as Error & { retriable?: boolean; type?: string }
         // KafkaJS meets an invalid topic while loading metadata, outside its produce try/catch,
-        // so its retrier wraps it in KafkaJSNonRetriableError; produce-time errors are bailed as is.
-        if (mapped.retriable === false && mapped.type !== 'INVALID_TOPIC_EXCEPTION') {
-          bail(mapped)
-          return []
-        }
-        throw mapped
+        // so its retrier wraps it in KafkaJSNonRetriableError. Inside that try/catch it rethrows
+        // retriable errors for the retrier and bails every other error as is: a TypeError from
+        // encoding a value, a custom partitioner's own error.
+        if (mapped.type === 'INVALID_TOPIC_EXCEPTION' || mapped.retriable === true) throw mapped
+        bail(mapped)
+        return []
       }
     })
   }
@@ -303,6 +305,23 @@ function mergeTopicMessages(topicMessages: readonly TopicMessages[]): TopicMessa
     }
   }
   return merged
+}
+
+/**
+ * The partition a message's `partition` or a partitioner's answer names. KafkaJS groups messages
+ * under it as an object key and reads it back with `parseInt(key, 10)`, so `'1'` is partition 1
+ * (RecordMetadata says 1, a number). A partition the topic does not have is refused at once: KafkaJS
+ * drops such messages without an error (its send resolves without them), which loses data; in
+ * process the topic's partitions are known exactly, so there is nothing to retry either.
+ * @throws KafkaJSNonRetriableError naming the partition and the topic's partition count
+ */
+function partitionIdOf(raw: unknown, topic: string, count: number): number {
+  if (typeof raw === 'number' && Number.isInteger(raw) && raw >= 0 && raw < count) return raw
+  const id = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : Number.NaN
+  if (id >= 0 && id < count) return id
+  throw new KafkaJSNonRetriableError(
+    `Invalid partition ${typeof raw === 'string' ? JSON.stringify(raw) : String(raw)} for topic "${topic}": it has ${count} partition${count === 1 ? '' : 's'} (0 to ${count - 1})`,
+  )
 }
 
 function invalidAcks(acks: number): KafkaliteError {

@@ -456,11 +456,22 @@ describe('admin.fetchTopicMetadata', () => {
   it.each([
     [[null], 'Invalid topic null'],
     [[0], 'Invalid topic 0'],
-    ['abc', 'Invalid topics array abc'],
   ])('rejects topics %j with KafkaJSNonRetriableError', async (topics, message) => {
     const { admin } = await setup()
     await expectRejection(admin.fetchTopicMetadata({ topics } as never), 'KafkaJSNonRetriableError', message)
   })
+
+  it.each(['abc', { name: 'abc' }])(
+    'rejects topics that are not an array (%j) as KafkaJS does, with its forEach TypeError',
+    async (topics) => {
+      const { admin } = await setup()
+      await expectRejection(
+        admin.fetchTopicMetadata({ topics } as never),
+        'TypeError',
+        'topics.forEach is not a function',
+      )
+    },
+  )
 
   it('describes each partition as led by broker 0', async () => {
     const { admin } = await setup()

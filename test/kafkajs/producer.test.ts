@@ -146,11 +146,7 @@ describe('RecordMetadata', () => {
 
 describe('partitioning', () => {
   // Java-generated murmur2 values, reduced modulo the partition count (catalog §2.1).
-  const vectors: readonly [
-    key: string | Buffer | number,
-    partitionOf3: number,
-    partitionOf10: number | null,
-  ][] = [
+  const vectors: readonly [key: string | Buffer, partitionOf3: number, partitionOf10: number | null][] = [
     ['', 0, 1],
     ['a', 1, 4],
     ['foo', 2, 6],
@@ -167,7 +163,7 @@ describe('partitioning', () => {
     ['test-key', 2, 1],
     ['0', 2, 6],
     ['1', 0, 9],
-    [42, 1, 2],
+    ['42', 1, 2],
     [Buffer.from([0xff, 0x00, 0x80]), 1, null],
     ['é', 0, null],
   ]
@@ -254,11 +250,63 @@ describe('partitioning', () => {
     expect(metadata).toEqual([expect.objectContaining({ partition: 1, baseOffset: '0' })])
   })
 
-  it('rejects a message for a partition the topic does not have', async () => {
-    const producer = await connectedProducer({ retry: { retries: 0 } })
-    await expect(producer.send({ topic, messages: [{ partition: 5, value: 'v' }] })).rejects.toThrow(
-      /does not host this topic-partition/,
+  // A deliberate difference: KafkaJS drops such messages without an error (README).
+  it.each([5, -1, 1.5, Number.NaN, '5', 'one'])(
+    'refuses at once, without retrying, a message for partition %j the topic does not have, and appends nothing',
+    async (partition) => {
+      await cluster.createTopic(topic, 2)
+      const producer = await connectedProducer()
+      const started = Date.now()
+      const error = await producer
+        .send({
+          topic,
+          messages: [
+            { partition: 0, value: 'kept?' },
+            { partition: partition as number, value: 'v' },
+          ],
+        })
+        .catch((caught: unknown) => caught)
+      expect(error).toBeInstanceOf(KafkaJSNonRetriableError)
+      expect((error as Error).message).toBe(
+        `Invalid partition ${typeof partition === 'string' ? `"${partition}"` : partition} for topic "${topic}": it has 2 partitions (0 to 1)`,
+      )
+      expect(Date.now() - started).toBeLessThan(250)
+      expect(await cluster.highWatermarks(topic)).toEqual(
+        new Map([
+          [0, '0'],
+          [1, '0'],
+        ]),
+      )
+    },
+  )
+
+  it('refuses a custom partitioner’s answer outside the topic’s partitions the same way', async () => {
+    await cluster.createTopic(topic, 3)
+    const producer = await connectedProducer({ createPartitioner: () => () => 3 })
+    await expect(producer.send({ topic, messages: [{ value: 'v' }] })).rejects.toThrow(
+      `Invalid partition 3 for topic "${topic}": it has 3 partitions (0 to 2)`,
     )
+  })
+
+  it('reads a partition given as a decimal string as that partition, as KafkaJS does', async () => {
+    await cluster.createTopic(topic, 3)
+    const producer = await connectedProducer()
+    const metadata = await producer.send({
+      topic,
+      messages: [
+        { partition: '1' as never, value: 'a' },
+        { partition: 1, value: 'b' },
+        { partition: '2' as never, value: 'c' },
+      ],
+    })
+    expect(metadata.map(({ partition, baseOffset }) => [partition, baseOffset])).toEqual([
+      [1, '0'],
+      [2, '0'],
+    ])
+    const received = await readMessages(cluster, topic, 3)
+    expect(
+      received.filter(({ partition }) => partition === 1).map(({ message }) => String(message.value)),
+    ).toEqual(['a', 'b'])
   })
 })
 
@@ -454,7 +502,7 @@ describe('what consumers receive', () => {
             text: 'plain',
             binary: Buffer.from([0xde, 0xad]),
             repeated: ['one', Buffer.from('two')],
-            missing: undefined,
+            none: [],
           },
         },
       ],
@@ -506,16 +554,61 @@ describe('what consumers receive', () => {
     expect(Number(timestamp)).toBeLessThanOrEqual(after)
   })
 
-  it('stringifies non-Buffer keys, values and headers as KafkaJS does', async () => {
+  // KafkaJS sizes keys, values and header values with Buffer.byteLength before writing them as
+  // String(value): checked against KafkaJS 2.2.4 and Kafka 3.9.1 (test/differential/edge-cases).
+  it.each([
+    ['a number value', { value: 42 }, 'Received type number (42)'],
+    ['a boolean value', { value: true }, 'Received type boolean (true)'],
+    ['an object value', { value: { a: 1 } }, 'Received an instance of Object'],
+    ['a number key', { key: 7, value: 'v' }, 'Received type number (7)'],
+    ['a number header value', { value: 'v', headers: { n: 1 } }, 'Received type number (1)'],
+    ['a null header value', { value: 'v', headers: { h: null } }, 'Received null'],
+    ['an undefined header value', { value: 'v', headers: { h: undefined } }, 'Received undefined'],
+    ['a number inside a header array', { value: 'v', headers: { h: ['a', 2] } }, 'Received type number (2)'],
+  ])(
+    'rejects %s with Node’s TypeError, as is, and appends nothing of the send',
+    async (_, message, received) => {
+      const producer = await connectedProducer()
+      const error = await producer
+        .send({ topic, messages: [{ value: 'first' }, message as never] })
+        .catch((caught: unknown) => caught)
+      expect(error).toBeInstanceOf(TypeError)
+      expect(error).toMatchObject({
+        code: 'ERR_INVALID_ARG_TYPE',
+        message: `The "string" argument must be of type string or an instance of Buffer or ArrayBuffer. ${received}`,
+      })
+      expect(await cluster.highWatermarks(topic)).toEqual(new Map([[0, '0']]))
+      await producer.send({ topic, messages: [{ value: 'after' }] })
+      expect(await cluster.highWatermarks(topic)).toEqual(new Map([[0, '1']]))
+    },
+  )
+
+  it('rejects binary data that is not a Buffer as the broker does (INVALID_RECORD), unless its text has its length', async () => {
     const producer = await connectedProducer()
+    for (const value of [
+      new Uint8Array([104, 105]),
+      new Uint8Array([1]).buffer,
+      new DataView(new ArrayBuffer(3)),
+    ]) {
+      const error = await producer
+        .send({ topic, messages: [{ value: value as never }] })
+        .catch((caught: unknown) => caught)
+      expect(error).toBeInstanceOf(KafkaJSProtocolError)
+      expect(error).toMatchObject({
+        type: 'INVALID_RECORD',
+        retriable: false,
+        message: 'This record has failed the validation on broker and hence be rejected',
+      })
+    }
+    expect(await cluster.highWatermarks(topic)).toEqual(new Map([[0, '0']]))
+    // KafkaJS writes String(value): a Uint8Array [5] is the one-byte text "5", whose length agrees.
     await producer.send({
       topic,
-      messages: [{ key: 42 as never, value: {} as never, headers: { n: 7 as never } }],
+      messages: [{ key: new Uint8Array([7]) as never, value: new Uint8Array([5]) as never }],
     })
     const [received] = await readMessages(cluster, topic, 1)
-    expect(String(received?.message.key)).toBe('42')
-    expect(String(received?.message.value)).toBe('[object Object]')
-    expect(received?.message.headers?.n).toEqual(Buffer.from('7'))
+    expect(String(received?.message.key)).toBe('7')
+    expect(String(received?.message.value)).toBe('5')
   })
 
   it('a Buffer mutated after send does not change the stored record', async () => {
