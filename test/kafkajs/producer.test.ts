@@ -224,6 +224,20 @@ describe('partitioning', () => {
     expect(metadata?.partition).toBe(2)
   })
 
+  it('rejects with a custom partitioner’s own error, as is and without retrying, as KafkaJS bails it', async () => {
+    await cluster.createTopic(topic, 3)
+    const thrown = new Error('no partition for you')
+    let calls = 0
+    const producer = await connectedProducer({
+      createPartitioner: () => () => {
+        calls++
+        throw thrown
+      },
+    })
+    await expect(producer.send({ topic, messages: [{ value: 'v' }] })).rejects.toBe(thrown)
+    expect(calls).toBe(1)
+  })
+
   it('calls a custom createPartitioner once per producer and its partitioner once per message', async () => {
     await cluster.createTopic(topic, 3)
     const calls: PartitionerArgs[] = []
