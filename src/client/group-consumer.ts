@@ -671,7 +671,14 @@ export class GroupConsumer<Message, Batch extends BatchView<Message>> {
       const fetchStartedMs = this.#broker.clock.now()
       // KafkaJS's fetchers are keyed by Object.keys(brokers): nodeId is a string at runtime.
       options.instrumentation.emitLazy('consumer.fetch_start', () => ({ nodeId: '0' }))
-      const { batches, targets, waitMs } = await this.#fetch()
+      const fetched = await this.#fetch()
+      const { targets, waitMs } = fetched
+      // As KafkaJS drops the partitions of a fetch response that were sought or paused while the
+      // fetch was in flight (here: while it awaited), so none of their records are delivered.
+      const batches = fetched.batches.filter(
+        ({ topic, partition }) =>
+          !this.#seeks.has(topic, partition) && !options.subscriptionState.isPaused(topic, partition),
+      )
       options.instrumentation.emitLazy('consumer.fetch', () => ({
         numberOfBatches: 0,
         duration: this.#broker.clock.now() - fetchStartedMs,
@@ -680,7 +687,14 @@ export class GroupConsumer<Message, Batch extends BatchView<Message>> {
       if (batches.length === 0) {
         this.#fetchesWithoutYield = 0
         await this.heartbeat()
-        if (!this.running || this.#rejoinNeeded || this.#hasAssignedSeek()) continue
+        if (!this.running || this.#rejoinNeeded || this.#hasAssignedSeek() || fetched.batches.length > 0)
+          continue
+        if (waitMs <= 0) {
+          // maxWaitTimeInMs 0: poll again, but after a turn of the event loop. Waiting would
+          // resolve at once, and a loop of microtasks starves timers and I/O for the whole process.
+          await new Promise<void>((resolve) => setImmediate(resolve))
+          continue
+        }
         const controller = new AbortController()
         this.#wakeController = controller
         await this.#broker.waitForData(targets, waitMs, controller.signal)
