@@ -21,6 +21,14 @@ import { IsolationLevel, type PartitionLog } from '../engine/partition-log.js'
 import type { SubscriptionState } from './subscription-state.js'
 
 /** A batch as the loop reads it; faces add their own fields and formats. */
+/**
+ * How a commit's COMMIT_OFFSETS event shows its offsets, as KafkaJS's callers build them:
+ * 'auto' (resolved offsets: partitions and offsets as strings), 'given' (consumer.commitOffsets:
+ * partitions as given, offsets as strings, metadata), 'raw' (eachBatch's
+ * commitOffsetsIfNecessary(offsets): the caller's topics exactly as passed).
+ */
+export type CommitEventShape = 'auto' | 'given' | 'raw'
+
 export interface BatchView<Message> {
   readonly topic: string
   readonly partition: number
@@ -567,7 +575,7 @@ export class GroupConsumer<Message, Batch extends BatchView<Message>> {
         partitions: { partition: number | string; offset: number | string; metadata?: string | null }[]
       }[]
     },
-    eventPartition: 'string' | 'given' = 'string',
+    eventShape: CommitEventShape = 'auto',
   ): Promise<void> {
     const topics = explicit?.topics ?? this.uncommittedOffsets().topics
     const offsets = topics.flatMap(({ topic, partitions }) =>
@@ -604,14 +612,21 @@ export class GroupConsumer<Message, Batch extends BatchView<Message>> {
       groupId: options.groupId,
       memberId: this.memberId,
       groupGenerationId: this.generationId,
-      topics: topics.map(({ topic, partitions }) => ({
-        topic,
-        // KafkaJS emits auto-commit partitions as strings (they come from Object.keys).
-        partitions: partitions.map((entry) => ({
-          partition: eventPartition === 'string' ? String(entry.partition) : entry.partition,
-          offset: String(entry.offset),
-        })),
-      })) as never,
+      topics: (eventShape === 'raw'
+        ? topics
+        : topics.map(({ topic, partitions }) => ({
+            topic,
+            partitions: partitions.map((entry) =>
+              eventShape === 'auto'
+                ? // KafkaJS emits auto-commit partitions as strings (they come from Object.keys).
+                  { partition: String(entry.partition), offset: String(entry.offset) }
+                : {
+                    partition: entry.partition,
+                    offset: String(entry.offset),
+                    metadata: (entry as { metadata?: string | null }).metadata ?? null,
+                  },
+            ),
+          }))) as never,
     }))
   }
 
@@ -953,7 +968,7 @@ export class GroupConsumer<Message, Batch extends BatchView<Message>> {
         heartbeat: () => this.heartbeat(),
         pause: this.#pauseFor(topic, partition),
         commitOffsetsIfNecessary: async (offsets?: CommitRequest) =>
-          offsets ? this.commitOffsets(offsets) : this.commitOffsetsIfNecessary(),
+          offsets ? this.commitOffsets(offsets, 'raw') : this.commitOffsetsIfNecessary(),
         uncommittedOffsets: () => this.uncommittedOffsets(),
         isRunning: () => this.running,
         isStale: () => this.#seeks.has(topic, partition),

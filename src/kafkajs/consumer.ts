@@ -172,7 +172,7 @@ export function createConsumer(context: ClientContext, config: ConsumerConfig): 
     }
     current.consumingStarted()
     const retrier = createRetry(retry)
-    retrier(async (_bail, retryCount, retryTime) => {
+    retrier(async (bail, retryCount, retryTime) => {
       // Fetch one macrotask later, as KafkaJS's first fetch is a network round-trip: run()
       // resolves before any handler runs, so `await consumer.run(); consumer.seek(...)` applies
       // the seek before delivery.
@@ -184,6 +184,11 @@ export function createConsumer(context: ClientContext, config: ConsumerConfig): 
         const mapped = toKafkaJSError(error) as Error & { type?: string }
         if (current.recoverable(mapped)) {
           await current.rejoin(mapped)
+          return
+        }
+        // As KafkaJS's runner: these end the consumer at once, with the error itself.
+        if (mapped.name === 'KafkaJSNotImplemented' || mapped.name === 'KafkaJSNoBrokerAvailableError') {
+          bail(mapped)
           return
         }
         logger.debug('Error while scheduling fetch manager, trying again...', {
@@ -311,7 +316,10 @@ export function createConsumer(context: ClientContext, config: ConsumerConfig): 
       await start(resolved, onCrash)
     },
     async commitOffsets(topicPartitions: TopicPartitionOffsetAndMetadata[] = []) {
-      const byTopic = new Map<string, { partition: number; offset: number; metadata: string | null }[]>()
+      const byTopic = new Map<
+        string,
+        { partition: number | string; offset: number; metadata: string | null }[]
+      >()
       for (const { topic, partition, offset, metadata = null } of topicPartitions) {
         if (!topic) throw new KafkaJSNonRetriableError(`Invalid topic ${String(topic)}`)
         if (Number.isNaN(Number(partition))) {
@@ -327,7 +335,8 @@ export function createConsumer(context: ClientContext, config: ConsumerConfig): 
           )
         }
         const entries = byTopic.get(topic) ?? []
-        entries.push({ partition: Number(partition), offset: parsed, metadata })
+        // The partition as given: KafkaJS's COMMIT_OFFSETS event shows it so (the commit reads its number).
+        entries.push({ partition, offset: parsed, metadata })
         byTopic.set(topic, entries)
       }
       if (runner === null) throw new KafkaJSNonRetriableError(NOT_INITIALIZED)
