@@ -56,3 +56,13 @@ export {
 export { Kafka, type KafkaliteConfig, type KafkaliteOptions } from './kafka.js'
 export { Partitioners } from './partitioners.js'
 export type * from './types.js'
+
+import * as kafkajs from './index.js'
+
+/**
+ * KafkaJS is CommonJS, so `import kafkajs from 'kafkajs'` gives its module.exports: the same names
+ * as the named exports. This default export makes `import kafkajs from 'kafkalite/kafkajs'` (and
+ * `kafkajs.Kafka`, `kafkajs.logLevel` …) work the same way.
+ */
+const moduleExports: Omit<typeof kafkajs, 'default'> = kafkajs
+export default moduleExports

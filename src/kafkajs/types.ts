@@ -27,17 +27,17 @@ import type {
 } from './constants.js'
 import type { KafkaJSError, KafkaJSProtocolError } from './errors.js'
 
-type Without<T, U> = { [P in Exclude<keyof T, keyof U>]?: never }
-type XOR<T, U> = T | U extends object ? (Without<T, U> & U) | (Without<U, T> & T) : T | U
-type ValueOf<T> = T[keyof T]
+export type Without<T, U> = { [P in Exclude<keyof T, keyof U>]?: never }
+export type XOR<T, U> = T | U extends object ? (Without<T, U> & U) | (Without<U, T> & T) : T | U
+export type ValueOf<T> = T[keyof T]
 
 // ── Kafka config and SASL ────────────────────────────────────────────────────────────────────
 
 /** A function resolving the broker list; kafkalite uses the list only to name the cluster. */
 export type BrokersFunction = () => string[] | Promise<string[]>
 
-type SaslAuthenticationRequest = { encode: () => Buffer | Promise<Buffer> }
-type SaslAuthenticationResponse<ParseResult> = {
+export type SaslAuthenticationRequest = { encode: () => Buffer | Promise<Buffer> }
+export type SaslAuthenticationResponse<ParseResult> = {
   decode: (rawResponse: Buffer) => Buffer | Promise<Buffer>
   parse: (data: Buffer) => ParseResult
 }
@@ -99,7 +99,7 @@ export interface OauthbearerProviderResponse {
   value: string
 }
 
-type SASLMechanismOptionsMap = {
+export type SASLMechanismOptionsMap = {
   plain: { username: string; password: string }
   'scram-sha-256': { username: string; password: string }
   'scram-sha-512': { username: string; password: string }
@@ -109,7 +109,7 @@ type SASLMechanismOptionsMap = {
 
 /** The built-in SASL mechanism names. */
 export type SASLMechanism = keyof SASLMechanismOptionsMap
-type SASLMechanismOptions<T> = T extends SASLMechanism ? { mechanism: T } & SASLMechanismOptionsMap[T] : never
+export type SASLMechanismOptions<T> = T extends SASLMechanism ? { mechanism: T } & SASLMechanismOptionsMap[T] : never
 /** Options of a built-in SASL mechanism. */
 export type SASLOptions = SASLMechanismOptions<SASLMechanism>
 
@@ -678,7 +678,7 @@ export type Broker = {
 
 // ── Messages, sending, offsets ───────────────────────────────────────────────────────────────
 
-interface MessageSetEntry {
+export interface MessageSetEntry {
   key: Buffer | null
   value: Buffer | null
   timestamp: string
@@ -688,7 +688,7 @@ interface MessageSetEntry {
   headers?: never
 }
 
-interface RecordBatchEntry {
+export interface RecordBatchEntry {
   key: Buffer | null
   value: Buffer | null
   timestamp: string
@@ -753,7 +753,7 @@ export interface Offsets {
   topics: TopicOffsets[]
 }
 
-type Sender = {
+export type Sender = {
   send(record: ProducerRecord): Promise<RecordMetadata[]>
   sendBatch(batch: ProducerBatch): Promise<RecordMetadata[]>
 }
@@ -932,7 +932,7 @@ export type ConsumerFetchEvent = InstrumentationEvent<{
   duration: number
   nodeId: number
 }>
-interface IBatchProcessEvent {
+export interface IBatchProcessEvent {
   topic: string
   partition: number
   highWatermark: string

@@ -10,6 +10,7 @@ import { describe, expect, expectTypeOf, it } from 'vitest'
 import type { AssignerProtocol } from '../../src/kafkajs/assigner-protocol.js'
 import type { PartitionAssigners } from '../../src/kafkajs/assigners.js'
 import type * as C from '../../src/kafkajs/constants.js'
+import kafkajsDefault, { Kafka } from '../../src/kafkajs/index.js'
 import type { Partitioners } from '../../src/kafkajs/partitioners.js'
 import type * as L from '../../src/kafkajs/types.js'
 
@@ -21,8 +22,10 @@ type Mutual<Ours, Theirs> = [Ours] extends [Theirs] ? ([Theirs] extends [Ours] ?
 describe('type surface', () => {
   it('declares every name kafkajs types/index.d.ts exports', () => {
     const declarations = readFileSync(require.resolve('kafkajs/types/index.d.ts'), 'utf8')
+    // A .d.ts module exports its top-level declarations with or without `export` (apps import
+    // kafkajs's `Sender`, `ValueOf`, `RecordBatchEntry` …), so every one counts.
     const exported = [
-      ...declarations.matchAll(/^export (?:declare )?(?:type|interface|class|enum|const|var) (\w+)/gm),
+      ...declarations.matchAll(/^(?:export )?(?:declare )?(?:type|interface|class|enum|const|var) (\w+)/gm),
     ].map((match) => match[1] as string)
     const ownFiles = ['types', 'constants', 'errors', 'partitioners', 'assigners', 'assigner-protocol']
     const ours = ownFiles
@@ -37,6 +40,14 @@ describe('type surface', () => {
     const missing = exported.filter((name) => name !== 'Kafka' && !isDeclared(name))
     expect(exported.length).toBeGreaterThan(150)
     expect(missing).toEqual([])
+  })
+
+  it('types the default export like the named exports, and the helper types apps import', () => {
+    expectTypeOf(kafkajsDefault.Kafka).toEqualTypeOf<typeof Kafka>()
+    expectTypeOf<Mutual<L.Sender, K.Sender>>().toEqualTypeOf<true>()
+    expectTypeOf<Mutual<L.ValueOf<{ a: 1 }>, K.ValueOf<{ a: 1 }>>>().toEqualTypeOf<true>()
+    expectTypeOf<Mutual<L.RecordBatchEntry, K.RecordBatchEntry>>().toEqualTypeOf<true>()
+    expect(kafkajsDefault.Kafka).toBe(Kafka)
   })
 
   it('has producer types interchangeable with kafkajs', () => {

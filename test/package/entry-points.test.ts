@@ -45,6 +45,18 @@ describe('package entry points', () => {
     expect(output).toBe('function function 1')
   })
 
+  it('has a default export with the named exports, as KafkaJS (CommonJS) has through `import kafkajs from`', () => {
+    const output = run(
+      `import kafkajs, * as named from 'kafkalite/kafkajs'
+       const names = Object.keys(named).filter((name) => name !== 'default')
+       const same = names.every((name) => kafkajs[name] === named[name])
+       const kafka = new kafkajs.Kafka({ brokers: ['default-import:9092'], logLevel: kafkajs.logLevel.NOTHING })
+       console.log([same, names.length > 40, typeof kafka.producer, kafkajs.KafkaJSError === named.KafkaJSError].join(' '))`,
+      'module',
+    )
+    expect(output).toBe('true true function true')
+  })
+
   it('loads from ESM with import, and kafkalite/kafkajs produces and consumes', () => {
     const output = run(
       `import { Kafka, logLevel } from 'kafkalite/kafkajs'
