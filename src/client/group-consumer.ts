@@ -12,7 +12,9 @@
  *   milliseconds instead of a heartbeat interval.
  * - Seeking to -1 / -2 means latest / earliest.
  */
+
 import { KafkaliteError } from '../common/errors.js'
+import { nextTurn } from '../common/next-turn.js'
 import { batchNextOffset, type RecordBatch } from '../common/record.js'
 import { TopicPartitionMap } from '../common/topic-partition-map.js'
 import type { Broker } from '../engine/broker.js'
@@ -707,13 +709,17 @@ export class GroupConsumer<Message, Batch extends BatchView<Message>> {
         if (waitMs <= 0) {
           // maxWaitTimeInMs 0: poll again, but after a turn of the event loop. Waiting would
           // resolve at once, and a loop of microtasks starves timers and I/O for the whole process.
-          await new Promise<void>((resolve) => setImmediate(resolve))
+          await nextTurn()
           continue
         }
         const controller = new AbortController()
         this.#wakeController = controller
         await this.#broker.waitForData(targets, waitMs, controller.signal)
         if (this.#wakeController === controller) this.#wakeController = null
+        // An append wakes the wait synchronously. With KafkaJS the records arrive in a fetch
+        // response, after the producer's own response: let the producer's send() settle first.
+        // (A seek, pause or rebalance wakes through the controller and is applied at once.)
+        if (!controller.signal.aborted) await nextTurn()
         continue
       }
       await this.#processBatches(batches)
@@ -722,7 +728,7 @@ export class GroupConsumer<Message, Batch extends BatchView<Message>> {
       // process, which KafkaJS's network round-trips never do.
       if (++this.#fetchesWithoutYield >= FETCHES_PER_YIELD) {
         this.#fetchesWithoutYield = 0
-        await new Promise<void>((resolve) => setImmediate(resolve))
+        await nextTurn()
       }
     }
   }

@@ -5,8 +5,10 @@
  * Behavior: see consumer-runner.ts for where the loop differs from KafkaJS (compatibly).
  * RegExp subscriptions are expanded once, at `subscribe()`, as in KafkaJS.
  */
+
 import { Buffer } from 'node:buffer'
 import { SubscriptionState } from '../client/subscription-state.js'
+import { nextTurn } from '../common/next-turn.js'
 import type { Broker } from '../engine/broker.js'
 import { validateTopicName } from '../engine/topic-name.js'
 import { PartitionAssigners } from './assigners.js'
@@ -130,7 +132,7 @@ export function createConsumer(context: ClientContext, config: ConsumerConfig): 
     instrumentation.emitLazy('consumer.connect', () => undefined)
     // The join answers one macrotask later, like KafkaJS's network round-trip: GROUP_JOIN reaches
     // a listener attached after an un-awaited run(), even after an await.
-    await nextMacrotask()
+    await nextTurn()
     if (runner !== current) return
     try {
       await current.start()
@@ -176,7 +178,7 @@ export function createConsumer(context: ClientContext, config: ConsumerConfig): 
       // Fetch one macrotask later, as KafkaJS's first fetch is a network round-trip: run()
       // resolves before any handler runs, so `await consumer.run(); consumer.seek(...)` applies
       // the seek before delivery.
-      await nextMacrotask()
+      await nextTurn()
       if (!current.running) return
       try {
         await current.consume()
@@ -387,10 +389,6 @@ export function createConsumer(context: ClientContext, config: ConsumerConfig): 
     logger: () => logger,
   }
   return consumer
-}
-
-function nextMacrotask(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve))
 }
 
 function validatePauseArguments(

@@ -109,7 +109,9 @@ export type SASLMechanismOptionsMap = {
 
 /** The built-in SASL mechanism names. */
 export type SASLMechanism = keyof SASLMechanismOptionsMap
-export type SASLMechanismOptions<T> = T extends SASLMechanism ? { mechanism: T } & SASLMechanismOptionsMap[T] : never
+export type SASLMechanismOptions<T> = T extends SASLMechanism
+  ? { mechanism: T } & SASLMechanismOptionsMap[T]
+  : never
 /** Options of a built-in SASL mechanism. */
 export type SASLOptions = SASLMechanismOptions<SASLMechanism>
 

@@ -133,6 +133,35 @@ describe('subscribe', () => {
 })
 
 describe('run', () => {
+  // With a broker, a consumer gets records in a fetch response, after the producer's own produce
+  // response: code (sensejs's tests, for one) relies on send() settling before the handler runs.
+  it.each(['eachMessage', 'eachBatch'] as const)(
+    'a message sent to a waiting %s consumer reaches the handler after send() resolves',
+    async (mode) => {
+      const events: string[] = []
+      const consumer = cluster.consumer({ groupId: uniqueName('order') })
+      await consumer.connect()
+      await consumer.subscribe({ topics: [topic] })
+      const joined = new Promise((resolve) => consumer.on(consumer.events.GROUP_JOIN, resolve))
+      await consumer.run(
+        mode === 'eachMessage'
+          ? { eachMessage: async ({ message }) => void events.push(`handled ${message.value}`) }
+          : {
+              eachBatch: async ({ batch }) => {
+                for (const message of batch.messages) events.push(`handled ${message.value}`)
+              },
+            },
+      )
+      await joined
+      for (const value of ['a', 'b', 'c']) {
+        await producer.send({ topic, messages: [{ value }] })
+        events.push(`sent ${value}`)
+        await waitFor(() => events.length % 2 === 0)
+      }
+      expect(events).toEqual(['sent a', 'handled a', 'sent b', 'handled b', 'sent c', 'handled c'])
+    },
+  )
+
   it('hands eachMessage { topic, partition, message, heartbeat, pause } in offset order per partition', async () => {
     await cluster.createTopic(topic, 3)
     const messages = Array.from({ length: 30 }, (_, index) => ({ partition: index % 3, value: `v${index}` }))
