@@ -716,10 +716,11 @@ export class GroupConsumer<Message, Batch extends BatchView<Message>> {
         this.#wakeController = controller
         await this.#broker.waitForData(targets, waitMs, controller.signal)
         if (this.#wakeController === controller) this.#wakeController = null
-        // An append wakes the wait synchronously. With KafkaJS the records arrive in a fetch
-        // response, after the producer's own response: let the producer's send() settle first.
+        // An append wakes the wait synchronously. With a broker the records arrive in a fetch
+        // response, after the producer's own response: let the producers' callers resume first.
         // (A seek, pause or rebalance wakes through the controller and is applied at once.)
-        if (!controller.signal.aborted) await nextTurn()
+        const answers = controller.signal.aborted ? null : this.#broker.answers.allSeen()
+        if (answers !== null) await answers
         continue
       }
       await this.#processBatches(batches)

@@ -11,6 +11,7 @@ import { GroupCoordinator } from './groups/group-coordinator.js'
 import { randomId } from './ids.js'
 import { Listeners } from './listeners.js'
 import { type AppendResult, IsolationLevel, PartitionLog } from './partition-log.js'
+import { PendingAnswers } from './pending-answers.js'
 import type { Topic, TopicDescription } from './topic.js'
 import { normalizeTopicConfigEntries, resolveTopicConfig, type TopicConfigEntries } from './topic-config.js'
 import { INTERNAL_TOPICS, validateTopicName } from './topic-name.js'
@@ -71,6 +72,8 @@ export class Broker {
   readonly consumers: ConsumerRegistry
   /** Fault injection for tests. */
   readonly faults = new Faults()
+  /** Produce answers their callers have not seen yet (see PendingAnswers). */
+  readonly answers = new PendingAnswers()
   readonly clusterId: string
   readonly #topics = new Map<string, Topic>()
   readonly #retentionCheckIntervalMs: number

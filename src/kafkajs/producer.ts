@@ -156,12 +156,16 @@ export function createProducer(context: ClientContext, config: ProducerConfig): 
     return parts
   }
 
-  const produceOnce = async (options: SendOptions): Promise<RecordMetadata[]> => {
+  const produceOnce = async (
+    options: SendOptions,
+    onAppended: (broker: Broker) => void,
+  ): Promise<RecordMetadata[]> => {
     const broker = context.broker()
     const parts = buildParts(broker, options)
     if (parts.length === 0) return []
     options.transactional?.addPartitions(parts)
     const results = broker.produce(parts)
+    onAppended(broker)
     const producerState = options.transactional ?? idempotentState
     if (producerState !== null) {
       for (const part of parts) {
@@ -182,7 +186,27 @@ export function createProducer(context: ClientContext, config: ProducerConfig): 
     }))
   }
 
-  const send = async (options: SendOptions): Promise<RecordMetadata[]> => {
+  /**
+   * Sends, and tells the broker when the caller has seen the answer: the reaction registered here
+   * runs before the caller's `await` resumes, and marks the answer seen one microtask later, so a
+   * consumer woken by these records runs its handler after the caller resumed (see PendingAnswers).
+   */
+  const send = (options: SendOptions): Promise<RecordMetadata[]> => {
+    const seen: (() => void)[] = []
+    const result = sendNow(options, (broker) => {
+      broker.answers.add(new Promise<void>((resolve) => seen.push(resolve)))
+    })
+    const settle = (): void => {
+      for (const resolve of seen) queueMicrotask(resolve)
+    }
+    result.then(settle, settle)
+    return result
+  }
+
+  const sendNow = async (
+    options: SendOptions,
+    onAppended: (broker: Broker) => void,
+  ): Promise<RecordMetadata[]> => {
     if (options.topicMessages.some(({ topic }) => !topic)) throw new KafkaJSNonRetriableError('Invalid topic')
     if ((idempotent || options.transactional !== undefined) && options.acks !== -1) {
       throw new KafkaJSNonRetriableError(
@@ -214,7 +238,7 @@ export function createProducer(context: ClientContext, config: ProducerConfig): 
     const merged = mergeTopicMessages(options.topicMessages)
     return retrier(async (bail) => {
       try {
-        return await produceOnce({ ...options, topicMessages: merged })
+        return await produceOnce({ ...options, topicMessages: merged }, onAppended)
       } catch (error) {
         const mapped = toKafkaJSError(error) as Error & { retriable?: boolean; type?: string }
         // KafkaJS meets an invalid topic while loading metadata, outside its produce try/catch,
