@@ -57,7 +57,6 @@ export interface ClientContext {
   /** Resolves the broker, awaiting a `brokers` function that returns a promise. */
   readonly ready: () => Promise<Broker>
   /** One-time warnings already given by this Kafka instance. */
-  readonly flags: { partitionerWarned: boolean }
   readonly clientId: string
   readonly rootLogger: Logger
   readonly retry: RetryOptions | undefined
@@ -128,7 +127,6 @@ export class Kafka {
     this.#context = {
       broker: resolve,
       ready,
-      flags: { partitionerWarned: false },
       clientId: options.clientId ?? 'kafkajs',
       rootLogger: createLogger({
         ...(options.logLevel === undefined ? {} : { level: options.logLevel }),

@@ -3,11 +3,13 @@
  * console log creator that prints one JSON object per entry.
  *
  * Behavior:
- * - The `KAFKAJS_LOG_LEVEL` environment variable is not read (kafkalite reads no environment in
- *   src/). A caller that wants it can pass `parseLogLevel(process.env.KAFKAJS_LOG_LEVEL)` as `level`.
+ * - As in KafkaJS, the `KAFKAJS_LOG_LEVEL` environment variable (a level name, any case) takes
+ *   precedence over the configured level, for the root logger and for each namespace, read when
+ *   each is created.
  * - As in KafkaJS, entries of the root logger carry `namespace: undefined` (its d.ts says string),
  *   and a namespace given its own level ignores later `setLogLevel` calls.
  */
+import { env } from 'node:process'
 import { logLevel } from './constants.js'
 import type { LogEntry, Logger, logCreator } from './types.js'
 
@@ -41,7 +43,7 @@ type EntryLevel = keyof typeof labels
  */
 export function createLogger(options: CreateLoggerOptions = {}): Logger {
   const now = options.now ?? (() => Date.now())
-  const root = { level: options.level ?? logLevel.INFO }
+  const root = { level: levelFromEnvironment() ?? options.level ?? logLevel.INFO }
   const write = (options.logCreator ?? consoleLogCreator)(root.level)
 
   const build = (namespace: string | undefined, ownLevel: logLevel | undefined): Logger => {
@@ -59,7 +61,7 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
       error: (message, extra) => emit(logLevel.ERROR, message, extra),
       warn: (message, extra) => emit(logLevel.WARN, message, extra),
       debug: (message, extra) => emit(logLevel.DEBUG, message, extra),
-      namespace: (name, level) => build(name, level),
+      namespace: (name, level) => build(name, levelFromEnvironment() ?? level),
       setLogLevel: (level) => {
         root.level = level
       },
@@ -90,6 +92,11 @@ export const consoleLogCreator: logCreator = () => (entry: LogEntry) => {
     default:
       return undefined
   }
+}
+
+/** The level `KAFKAJS_LOG_LEVEL` names, or undefined when it is unset or names no level. */
+function levelFromEnvironment(): logLevel | undefined {
+  return parseLogLevel(env.KAFKAJS_LOG_LEVEL)
 }
 
 /**

@@ -10,6 +10,7 @@
  *   acks 0 resolves at once with [].
  */
 
+import { env } from 'node:process'
 import { KafkaliteError } from '../common/errors.js'
 import { PackedBatchInput, type PackedRecords } from '../common/packed-records.js'
 import type { Broker, ProduceRequestPart } from '../engine/broker.js'
@@ -352,9 +353,14 @@ function invalidAcks(acks: number): KafkaliteError {
   return new KafkaliteError('INVALID_REQUIRED_ACKS', `acks must be -1, 0 or 1, got ${acks}`, { value: acks })
 }
 
+/** As KafkaJS: the default-partitioner warning is given once per process (a module-level once). */
+let defaultPartitionerWarned = false
+
+/** KafkaJS's warning, unless KAFKAJS_NO_PARTITIONER_WARNING is set (to anything), as in KafkaJS. */
 function warnDefaultPartitioner(context: ClientContext): void {
-  if (context.flags.partitionerWarned) return
-  context.flags.partitionerWarned = true
+  if (defaultPartitionerWarned) return
+  defaultPartitionerWarned = true
+  if (env.KAFKAJS_NO_PARTITIONER_WARNING !== undefined) return
   context.rootLogger.warn(
     'KafkaJS v2.0.0 switched default partitioner. To retain the same partitioning behavior as in previous versions, create the producer with the option "createPartitioner: Partitioners.LegacyPartitioner". See the migration guide at https://kafka.js.org/docs/migration-guide-v2.0.0#producer-new-default-partitioner for details. Silence this warning by setting the environment variable "KAFKAJS_NO_PARTITIONER_WARNING=1"',
   )
