@@ -60,8 +60,16 @@ const DOOR_ENTRY_POINTS: ReadonlySet<string> = new Set(['src/engine/index.ts', '
 /** Packages and node: modules each layer may import; type-only node: imports are allowed in faces and doors. */
 const EXTERNALS: Readonly<Record<string, readonly string[]>> = {
   'storage-files': ['msgpackr', 'node:fs', 'node:fs/promises', 'node:path', 'node:zlib'],
-  // Buffer is KafkaJS's API; zlib/util implement its GZIP codec; diagnostics_channel is STYLE rule 13's tracing.
-  'face:kafkajs': ['node:buffer', 'node:zlib', 'node:util', 'node:diagnostics_channel', 'eventemitter3'],
+  // Buffer is KafkaJS's API; zlib/util implement its GZIP codec; diagnostics_channel is STYLE rule 13's tracing;
+  // process gives KafkaJS's environment variables (KAFKAJS_LOG_LEVEL, KAFKAJS_NO_PARTITIONER_WARNING).
+  'face:kafkajs': [
+    'node:buffer',
+    'node:zlib',
+    'node:util',
+    'node:diagnostics_channel',
+    'node:process',
+    'eventemitter3',
+  ],
   // The bus's Kafka transport (src/bus/kafka/): KafkaJS is an optional peer dependency, so it is
   // imported only as types or with import() when that transport is used (checked below); msgpackr
   // is its `serializer: 'msgpack'`.
