@@ -22,7 +22,6 @@ import type { WaitTarget } from '../engine/fetch-waiters.js'
 import { IsolationLevel, type PartitionLog } from '../engine/partition-log.js'
 import type { SubscriptionState } from './subscription-state.js'
 
-/** A batch as the loop reads it; faces add their own fields and formats. */
 /**
  * How a commit's COMMIT_OFFSETS event shows its offsets, as KafkaJS's callers build them:
  * 'auto' (resolved offsets: partitions and offsets as strings), 'given' (consumer.commitOffsets:
@@ -31,6 +30,7 @@ import type { SubscriptionState } from './subscription-state.js'
  */
 export type CommitEventShape = 'auto' | 'given' | 'raw'
 
+/** A batch as the loop reads it; faces add their own fields and formats. */
 export interface BatchView<Message> {
   readonly topic: string
   readonly partition: number

@@ -1,7 +1,7 @@
 /**
- * A turn of the event loop, for kafkalite's own yields (a consumer letting the producer's `send()`
- * settle before it fetches, a busy loop letting timers and I/O run). These stand for network
- * round trips, not for time, so they use `setImmediate` as it was when kafkalite loaded: fake
+ * A turn of the event loop, for kafkalite's own yields (a consumer's first fetch after `run()`, a
+ * busy loop letting timers and I/O run, an idle poll with `maxWaitTimeInMs: 0`). These stand for
+ * network round trips, not for time, so they use `setImmediate` as it was when kafkalite loaded: fake
  * timers installed later (`vi.useFakeTimers()`) do not hold them back.
  */
 const immediate = globalThis.setImmediate

@@ -22,6 +22,15 @@ import type { IHeaders, KafkaMessage, Message } from './types.js'
  */
 export function toStoredForm(value: unknown): Buffer | string | null {
   if (value === null || value === undefined) return null
+  return toStoredHeaderForm(value)
+}
+
+/**
+ * A header value's stored form, and a key's or value's once null is ruled out: KafkaJS sizes
+ * every header value with `Buffer.byteLength` before any null check, so null and undefined fail
+ * here with Node's TypeError.
+ */
+function toStoredHeaderForm(value: unknown): Buffer | string {
   if (Buffer.isBuffer(value)) return value
   if (typeof value === 'string') return value
   return textOfNonBuffer(value)
@@ -39,20 +48,14 @@ function textOfNonBuffer(value: unknown): string {
   return text
 }
 
-/**
- * A header value's stored form: KafkaJS sizes every header value with `Buffer.byteLength`, before
- * any null check, so null and undefined fail with Node's TypeError too.
- */
-function toStoredHeaderForm(value: unknown): Buffer | string {
-  if (Buffer.isBuffer(value)) return value
-  if (typeof value === 'string') return value
-  return textOfNonBuffer(value)
-}
-
 /** KafkaJS's encoding of keys, values and header values ({@link toStoredForm}), as fresh bytes: a Buffer is copied. */
 export function toStoredBytes(value: unknown): Buffer | null {
   const form = toStoredForm(value)
-  if (form === null) return null
+  return form === null ? null : freshBytes(form)
+}
+
+/** A stored form as bytes of its own: a string's UTF-8, a copy of a Buffer. */
+function freshBytes(form: Buffer | string): Buffer {
   return typeof form === 'string' ? Buffer.from(form, 'utf8') : copyOf(form)
 }
 
@@ -73,8 +76,7 @@ export function toStoredHeaders(headers: IHeaders | undefined): {
     const raw: unknown = headers[key]
     const values: readonly unknown[] = Array.isArray(raw) ? raw : [raw]
     for (const each of values) {
-      const form = toStoredHeaderForm(each)
-      const value = typeof form === 'string' ? Buffer.from(form, 'utf8') : copyOf(form)
+      const value = freshBytes(toStoredHeaderForm(each))
       stored.push({ key, value })
       sizeBytes += Buffer.byteLength(key, 'utf8') + value.length + 2
     }

@@ -6,6 +6,8 @@
  * const kafka = new Kafka({ clientId: 'app', brokers: ['localhost:9092'] })
  */
 
+import * as kafkajs from './index.js'
+
 export { AssignerProtocol } from './assigner-protocol.js'
 export { PartitionAssigners } from './assigners.js'
 export { resetKafkaliteClusters } from './clusters.js'
@@ -56,8 +58,6 @@ export {
 export { Kafka, type KafkaliteConfig, type KafkaliteOptions } from './kafka.js'
 export { Partitioners } from './partitioners.js'
 export type * from './types.js'
-
-import * as kafkajs from './index.js'
 
 /**
  * KafkaJS is CommonJS, so `import kafkajs from 'kafkajs'` gives its module.exports: the same names

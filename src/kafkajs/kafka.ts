@@ -56,13 +56,11 @@ export interface ClientContext {
   readonly broker: () => Broker
   /** Resolves the broker, awaiting a `brokers` function that returns a promise. */
   readonly ready: () => Promise<Broker>
-  /** One-time warnings already given by this Kafka instance. */
   readonly clientId: string
   readonly rootLogger: Logger
   readonly retry: RetryOptions | undefined
   /** Committed offsets as this Kafka's clients know them (transactions update it at sendOffsets). */
   readonly offsetsCache: Map<string, Map<string, string>>
-  /** Counts connected clients; a referenced timer keeps the process alive while any is connected. */
   /**
    * Holds the process open while a client is connected, as a socket would; returns the release
    * (idempotent). A broker that closes drops every hold on it: releases from before are ignored.

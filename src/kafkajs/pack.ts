@@ -4,8 +4,9 @@
  * makes a record immutable) and the rest goes into typed arrays, so the log retains a handful of
  * objects per batch instead of three per record (see common/packed-records.ts for why).
  *
- * Encoding is KafkaJS's: null and undefined stay null, a Buffer's bytes are copied, anything else
- * is `String(value)` in UTF-8. Header values are copied into Buffers of their own (headers are rare).
+ * Encoding is KafkaJS's ({@link toStoredForm}): null and undefined stay null, a Buffer's bytes are
+ * copied, a string is UTF-8, anything else is refused as KafkaJS refuses it. Header values are
+ * copied into Buffers of their own (headers are rare).
  */
 import { Buffer } from 'node:buffer'
 import { NULL_BYTES, PACKED_COLUMN_BYTES, PackedRecords, packedColumnsIn } from '../common/packed-records.js'
@@ -90,8 +91,8 @@ export function packMessages(
   const values: (Buffer | string | null)[] = new Array(count)
   const keyLengths: number[] = new Array(count)
   const valueLengths: number[] = new Array(count)
-  // Plans by partition: valid partitions in an array, anything else a partitioner returned in a Map
-  // (the broker rejects those partitions later, as before).
+  // Plans by partition: partitions below DENSE_PARTITIONS in an array, any other value `choose`
+  // returned in a Map (this function does not check partitions; the producer does, before).
   const densePlans: (PartitionPlan | undefined)[] = []
   let otherPlans: Map<number, PartitionPlan> | null = null
   for (let index = 0; index < count; index++) {
