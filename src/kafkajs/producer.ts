@@ -17,7 +17,7 @@ import type { Broker, ProduceRequestPart } from '../engine/broker.js'
 import { partitionForKey, RoundRobinCounter } from '../engine/partitioner.js'
 import { validateTopicName } from '../engine/topic-name.js'
 import { lookupCodec } from './constants.js'
-import { KafkaJSError, KafkaJSNonRetriableError, toKafkaJSError } from './errors.js'
+import { createProtocolError, KafkaJSError, KafkaJSNonRetriableError, toKafkaJSError } from './errors.js'
 import { InstrumentationEmitter, type ProducerEventPayloads, producerEvents } from './instrumentation.js'
 import type { ClientContext } from './kafka.js'
 import { packMessages } from './pack.js'
@@ -338,7 +338,8 @@ function mergeTopicMessages(topicMessages: readonly TopicMessages[]): TopicMessa
  * (RecordMetadata says 1, a number). A partition the topic does not have is refused at once: KafkaJS
  * drops such messages without an error (its send resolves without them), which loses data; in
  * process the topic's partitions are known exactly, so there is nothing to retry either.
- * @throws KafkaJSNonRetriableError naming the partition and the topic's partition count
+ * @throws KafkaJSNonRetriableError naming the partition and the topic's partition count, caused by
+ *   Kafka's UNKNOWN_TOPIC_OR_PARTITION
  */
 function partitionIdOf(raw: unknown, topic: string, count: number): number {
   if (typeof raw === 'number' && Number.isInteger(raw) && raw >= 0 && raw < count) return raw
@@ -346,6 +347,7 @@ function partitionIdOf(raw: unknown, topic: string, count: number): number {
   if (id >= 0 && id < count) return id
   throw new KafkaJSNonRetriableError(
     `Invalid partition ${typeof raw === 'string' ? JSON.stringify(raw) : String(raw)} for topic "${topic}": it has ${count} partition${count === 1 ? '' : 's'} (0 to ${count - 1})`,
+    { cause: createProtocolError('UNKNOWN_TOPIC_OR_PARTITION') },
   )
 }
 

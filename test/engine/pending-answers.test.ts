@@ -10,13 +10,14 @@ describe('PendingAnswers', () => {
     answers.add(new Promise<void>((resolve) => (first = resolve)))
     answers.add(new Promise<void>((resolve) => (second = resolve)))
     let seen = false
-    void answers.allSeen()?.then(() => (seen = true))
+    const waiting = answers.allSeen()
+    void waiting?.then(() => (seen = true))
     first()
     await Promise.resolve()
     await Promise.resolve()
     expect(seen).toBe(false)
     second()
-    await new Promise((resolve) => setTimeout(resolve, 0))
+    await waiting
     expect(seen).toBe(true)
     expect(answers.allSeen()).toBeNull()
   })

@@ -281,6 +281,10 @@ describe('partitioning', () => {
         })
         .catch((caught: unknown) => caught)
       expect(error).toBeInstanceOf(KafkaJSNonRetriableError)
+      expect((error as Error).cause).toMatchObject({
+        name: 'KafkaJSProtocolError',
+        type: 'UNKNOWN_TOPIC_OR_PARTITION',
+      })
       expect((error as Error).message).toBe(
         `Invalid partition ${typeof partition === 'string' ? `"${partition}"` : partition} for topic "${topic}": it has 2 partitions (0 to 1)`,
       )
